@@ -1,0 +1,91 @@
+"""Every rule proves itself: its examples_fire fire (with exact spans in the original text),
+its examples_silent stay silent; rule files are validated at load."""
+import textwrap
+
+import pytest
+
+from verifier.rules import RuleError, default as default_rules, load_rules
+
+RULES = default_rules().rules
+
+
+def _fired(pipeline, ex, rule_id):
+    a = pipeline.analyze(ex.text, sender=ex.sender, received_at=ex.received_at)
+    return a, [h for h in a.hits if h.rule.id == rule_id]
+
+
+def test_enough_rules():
+    assert len(RULES) >= 80
+    for label in ("legitimate", "suspicious", "abusive", "scam"):
+        assert sum(r.label == label for r in RULES) >= 5, label
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_examples(pipeline, rule):
+    assert len(rule.examples_fire) >= 2, "needs at least 2 examples_fire"
+    assert len(rule.examples_silent) >= 2, "needs at least 2 examples_silent"
+    for ex in rule.examples_fire:
+        a, hits = _fired(pipeline, ex, rule.id)
+        assert hits, f"{rule.file}:{rule.id} should fire on: {ex.text}"
+        for h in hits:
+            if h.start is None:
+                continue
+            s, e = a.norm.to_raw(h.start, h.end)
+            assert 0 <= s < e <= len(ex.text)
+            quote = ex.text[s:e]
+            assert quote.strip(), f"{rule.id}: empty quote"
+    for ex in rule.examples_silent:
+        _, hits = _fired(pipeline, ex, rule.id)
+        assert not hits, f"{rule.file}:{rule.id} must NOT fire on: {ex.text} (matched {[h.matched for h in hits]})"
+
+
+GENUINE_HARD = [
+    "【广发银行】您尾号1234的信用卡本期账单3,250.00元，最低还款325.00元，请于07月25日前还款，逾期将按合同计收利息并报送人民银行征信系统。分期办理点击 n.95508.com/a1B2 如已还款请忽略。",
+    "【招商银行】您尾号6688信用卡已逾期3天，欠款5,680.12元。请今日17点前存入足额款项，以免影响您的个人征信记录。详询95555。",
+    "【微众银行】您的微粒贷借款已逾期，请尽快通过微信-微粒贷还款，逾期信息将依法报送征信机构，如需协助请致电95384。",
+    "【京东金融】尊敬的用户，您的京东金条本期应还2,300.00元已逾期2天，请登录京东金融App还款，持续逾期我司将依法提起诉讼。客服95118",
+    "您的验证码为583921，用于登录招商银行手机银行，切勿告知他人，银行工作人员不会向您索取。[招商银行]",
+]
+
+
+@pytest.mark.parametrize("text", GENUINE_HARD)
+def test_no_hard_scam_on_genuine_notice(pipeline, text):
+    a = pipeline.analyze(text)
+    hard = [h.rule.id for h in a.hits if h.rule.hard]
+    assert not hard, f"hard scam rules fired on a genuine notice: {hard}"
+
+
+def _write(tmp_path, body):
+    (tmp_path / "x.toml").write_text(textwrap.dedent(body), encoding="utf-8")
+    return tmp_path
+
+
+BASE = '''
+[[rule]]
+id = "demo_rule"
+label = "abusive"
+weight = 1.0
+zh = "示例"
+en = "demo"
+'''
+
+
+@pytest.mark.parametrize("extra,msg", [
+    ('keywords = ["上门"]\nbogus = 1\n', "unknown key"),
+    ("patterns = ['(上门']\n", "bad pattern"),
+    ("patterns = ['\\\\b上门']\n", "breaks on CJK"),
+    ('keywords = ["上门"]\nwhen = ["lender.nonsense"]\n', "unknown predicate"),
+    ('keywords = ["上门"]\nhard = true\n', "only scam rules may be hard"),
+    ("", "needs keywords"),
+])
+def test_bad_rule_files_name_file_and_rule(tmp_path, extra, msg):
+    with pytest.raises(RuleError) as e:
+        load_rules(_write(tmp_path, BASE + extra))
+    assert msg in str(e.value)
+    assert "x.toml" in str(e.value) and "demo_rule" in str(e.value)
+
+
+def test_duplicate_rule_ids_rejected(tmp_path):
+    body = BASE + 'keywords = ["上门"]\n' + BASE + 'keywords = ["上门"]\n'
+    with pytest.raises(RuleError, match="already defined"):
+        load_rules(_write(tmp_path, body))

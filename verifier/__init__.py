@@ -1,0 +1,45 @@
+"""verifier: is this debt-collection SMS legitimate, suspicious, abusive or a scam — and why?
+
+    >>> from verifier import check
+    >>> v = check("【招商银行】您尾号6688的信用卡已逾期…", sender="95555")
+    >>> v.label, v.summary, v.advice
+
+Everything runs offline. Heavy parts (registry, rules, jieba, the model) load on first use.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .explain import Evidence, Verdict
+
+__all__ = ["check", "check_many", "Verdict", "Evidence"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name):  # lazy: `import verifier` stays cheap
+    if name in ("Verdict", "Evidence"):
+        from . import explain
+
+        return getattr(explain, name)
+    raise AttributeError(name)
+
+
+def check(text, sender: str | None = None, received_at=None, lang: str = "zh") -> "Verdict":
+    """Check one message. Raises ValueError for empty text.
+
+    ``sender`` is the number it came from (95588, 1069…, +852…), ``received_at`` an ISO time
+    ("2026-11-20T23:40") or datetime, ``lang`` "zh" or "en" for the explanations.
+    """
+    from ._core import check_one
+
+    return check_one(text, sender=sender, received_at=received_at, lang=lang)
+
+
+def check_many(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Iterator["Verdict"]:
+    """Check many messages (texts, or dicts with text/sender/received_at); yields a Verdict for
+    each, in order. Empty texts yield a 'suspicious' verdict that says the text was empty rather
+    than stopping the batch. Much faster per message than calling check() in a loop."""
+    from ._core import check_batch
+
+    return check_batch(items, lang=lang, batch_size=batch_size)

@@ -1,0 +1,235 @@
+"""The ``verifier`` command: check one message (argument or stdin) or a whole file of messages.
+
+    verifier check "【某某消费金融】您的借款已逾期…" [--sender 95xxx] [--time 2026-11-20T23:40]
+    verifier check                      # paste, then Ctrl-D
+    verifier check -f inbox.jsonl       # .jsonl / .txt / .csv / SMS Backup & Restore .xml → JSON lines
+    verifier serve                      # the local web page
+
+Exit status: 0 on success, 2 for bad input (empty text, unreadable file), 3 when the model
+cannot be used.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+EXIT_BAD_INPUT = 2
+EXIT_MODEL = 3
+
+_COLORS = {"legitimate": "32", "suspicious": "33", "abusive": "35", "scam": "31"}
+_ICONS = {"legitimate": "✔", "suspicious": "?", "abusive": "!", "scam": "✖"}
+
+
+def _use_color(stream) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _c(s: str, code: str, on: bool) -> str:
+    return f"\033[{code}m{s}\033[0m" if on else s
+
+
+def highlight(text: str, evidence, on: bool, marks=("[", "]")) -> str:
+    """The original message with evidence spans highlighted (colour on a terminal, [brackets] otherwise)."""
+    spans = sorted({(e.start, e.end) for e in evidence if e.start is not None and e.end is not None})
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    out, last = [], 0
+    for s, e in merged:
+        out.append(text[last:s])
+        seg = text[s:e]
+        out.append(_c(seg, "1;4", True) if on else f"{marks[0]}{seg}{marks[1]}")
+        last = e
+    out.append(text[last:])
+    return "".join(out)
+
+
+def render(v, text: str, lang: str = "zh", color: bool = False, explain: bool = False) -> str:
+    from .explain import confidence_words
+
+    en = lang == "en"
+    L = []
+    head = f"{_ICONS[v.label]} {v.label_text}" + ("" if en else f"（{v.label}）")
+    conf = f"{'confidence' if en else '置信度'}: {v.confidence:.0%} ({confidence_words(v.confidence, lang)})"
+    L.append(_c(head, "1;" + _COLORS[v.label], color) + "   " + conf)
+    L.append(v.summary)
+    if v.lender:
+        hot = " / ".join(v.lender.get("hotlines", [])[:2])
+        L.append((f"Claims to be from: {v.lender['short']}" + (f" (official hotline {hot})" if hot else "")) if en
+                 else f"自称来自：{v.lender['short']}" + (f"（官方客服 {hot}）" if hot else ""))
+    if any(e.start is not None for e in v.evidence):
+        L.append("")
+        L.append("Message:" if en else "短信原文（标出的是判断依据）：")
+        L.append("  " + highlight(text, v.evidence, color).replace("\n", "\n  "))
+    if v.evidence:
+        L.append("")
+        L.append("Evidence:" if en else "依据：")
+        shown = v.evidence if explain else [e for e in v.evidence if e.label != "legitimate" or v.label == "legitimate"][:8] or v.evidence[:8]
+        for e in shown:
+            q = f"“{e.quote}” " if e.quote else ("(sender/time) " if en else "（号码/时间）")
+            w = f" [{e.signal} {e.weight:g}]" if explain else ""
+            L.append(f"  • {q}— {e.explanation}{w}")
+            if explain and e.basis:
+                L.append(f"      {'basis' if en else '依据'}: {e.basis}")
+    if v.advice:
+        L.append("")
+        L.append("What to do:" if en else "建议：")
+        for a in v.advice:
+            L.append(f"  • {a}")
+    for n in v.notes:
+        L.append(f"({n})")
+    if explain:
+        L.append("")
+        L.append("Decision trace:" if en else "判断过程：")
+        L.append(f"  decided_by = {v.decided_by}")
+        L.append("  model p = " + ", ".join(f"{k} {p:.3f}" for k, p in v.probabilities.items()))
+    if not en:
+        L.append("")
+        L.append("本工具仅供参考，不能代替放贷机构的官方渠道。")
+    else:
+        L.append("")
+        L.append("This tool gives advice only; it does not replace the lender's official channel.")
+    return "\n".join(L)
+
+
+def _err(msg: str) -> None:
+    print(f"verifier: {msg}", file=sys.stderr)
+
+
+def _check_text(args) -> int:
+    from . import check
+    from .model import ModelError
+
+    text = args.text
+    if text is None or text == "-":
+        if sys.stdin.isatty():
+            print("粘贴短信内容，然后按 Ctrl-D（Windows 上按 Ctrl-Z 回车）：" if args.lang == "zh"
+                  else "Paste the message, then press Ctrl-D:", file=sys.stderr)
+        data = sys.stdin.buffer.read()
+        text = data.decode("utf-8", errors="replace")
+    try:
+        v = check(text, sender=args.sender, received_at=args.time, lang=args.lang)
+    except ValueError as e:
+        _err(str(e))
+        return EXIT_BAD_INPUT
+    except ModelError as e:
+        _err(str(e))
+        return EXIT_MODEL
+    if args.json:
+        print(json.dumps(v.to_dict(), ensure_ascii=False))
+    else:
+        print(render(v, text, args.lang, color=_use_color(sys.stdout), explain=args.explain))
+    return 0
+
+
+def _check_file(args) -> int:
+    from . import check_many
+    from .inbox import InboxError, read_messages
+    from .model import ModelError
+
+    path = args.file
+    problems: list[str] = []
+
+    def on_problem(msg: str) -> None:
+        problems.append(msg)
+        _err(msg)
+
+    try:
+        items = read_messages(path, on_problem=on_problem)
+        progress = None
+        if sys.stderr.isatty() and not args.no_progress:
+            from .progress import Progress
+
+            progress = Progress(sys.stderr)
+        n = 0
+        out = sys.stdout
+        for meta, v in _paired(items, check_many, args.lang):
+            d = v.to_dict()
+            d = {"line": meta.get("line"), **({"id": meta["id"]} if meta.get("id") is not None else {}), **d}
+            out.write(json.dumps(d, ensure_ascii=False) + "\n")
+            n += 1
+            if progress:
+                progress.update(n)
+        if progress:
+            progress.close(n)
+    except InboxError as e:
+        _err(str(e))
+        return EXIT_BAD_INPUT
+    except ModelError as e:
+        _err(str(e))
+        return EXIT_MODEL
+    except BrokenPipeError:  # `verifier check -f … | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    return EXIT_BAD_INPUT if problems and n == 0 else 0
+
+
+def _paired(items, check_many, lang):
+    """Run check_many over the messages while keeping each one's line number / id."""
+    metas: list[dict] = []
+
+    def feed():
+        for meta, msg in items:
+            metas.append(meta)
+            yield msg
+
+    for i, v in enumerate(check_many(feed(), lang=lang)):
+        yield metas[i], v
+        metas[i] = None  # constant memory on huge files
+
+
+def _serve(args) -> int:
+    try:
+        from .serve import run
+    except ImportError as e:
+        _err(f"the web page needs extra packages ({e.name}): pip install 'verifier[serve]'")
+        return EXIT_BAD_INPUT
+    return run(host=args.host, port=args.port, open_browser=args.open)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="verifier", description="Check a debt-collection SMS (催收短信): legitimate, suspicious, abusive or scam — offline.")
+    sub = p.add_subparsers(dest="command")
+    c = sub.add_parser("check", help="check one message (argument or stdin) or a file of messages",
+                       description="Check one message, or every message of a file (-f).")
+    c.add_argument("text", nargs="?", help="the message text; omit (or '-') to read it from stdin")
+    c.add_argument("-f", "--file", help="a file of messages: .jsonl (text/sender/received_at), .txt (one a line), .csv (text,sender columns) or an SMS Backup & Restore .xml")
+    c.add_argument("--sender", help="the number the message came from (95588, 1069…, +852…)")
+    c.add_argument("--time", help="when it arrived, e.g. 2026-11-20T23:40")
+    c.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the explanation (default zh)")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--explain", "--verbose", action="store_true", help="show the full decision trace")
+    c.add_argument("--no-progress", action="store_true", help="no progress bar for -f")
+    s = sub.add_parser("serve", help="a local web page (127.0.0.1) to paste a message or upload an inbox")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--open", action="store_true", help="open the page in the browser")
+    return p
+
+
+def main(argv=None) -> int:
+    p = build_parser()
+    args = p.parse_args(argv)
+    if args.command == "check":
+        if args.file:
+            if args.text:
+                _err("give either a message or -f FILE, not both")
+                return EXIT_BAD_INPUT
+            return _check_file(args)
+        return _check_text(args)
+    if args.command == "serve":
+        return _serve(args)
+    p.print_help()
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Bank-card numbers, card tails, QQ / WeChat IDs and reply codes in normalised text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CARD = re.compile(r"(?<![0-9])((?:[0-9]{4}[ -]?){3}[0-9]{4}(?:[ -]?[0-9]{1,3})?|[0-9]{16,19})(?![0-9])")
+_CARD_TAIL = re.compile(r"(?:尾号|末四位|末4位|后四位|卡号后四位)[为是:]?\s?([0-9*]{3,6})")
+_QQ = re.compile(r"(?:qq|扣扣|企鹅|q群|qq群)[号群码]?[:：为是]?\s?([1-9][0-9]{4,11})(?![0-9])")
+_WECHAT = re.compile(
+    r"(?:微信|weixin|wechat|vx|wx|v信|威信|薇信|徽信|维信|卫星|v x|加v|\+v|加微)[号:：为是]?\s?"
+    r"(?:号|id)?[:：]?\s?([a-z][-_a-z0-9]{5,19}|1[3-9][0-9]{9})(?![a-z0-9_-])"
+)
+_REPLY = re.compile(r"(?:回复?|短信回复|编辑短信)\s?([a-z]{1,6}(?:\+?[0-9]{0,4})?)(?![a-z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    start: int
+    end: int
+    value: str
+
+
+def _luhn_ok(d: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(d)):
+        n = ord(c) - 48
+        if i % 2:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return total % 10 == 0
+
+
+def cards(text: str) -> list[Found]:
+    out = []
+    for m in _CARD.finditer(text):
+        d = re.sub(r"[ -]", "", m.group(1))
+        if not 16 <= len(d) <= 19:
+            continue
+        before = text[max(0, m.start() - 8):m.start()]
+        if re.search(r"(?:订单|单号|编号|合同|流水|案号|身份证|证件|批次|交易号)[号码:：是为]*$", before):
+            continue
+        if not (d.startswith(("62", "4", "5", "3", "9")) or _luhn_ok(d)):
+            continue
+        out.append(Found(m.start(1), m.end(1), d))
+    return out
+
+
+def card_tails(text: str) -> list[Found]:
+    return [Found(m.start(1), m.end(1), m.group(1)) for m in _CARD_TAIL.finditer(text)]
+
+
+def qq_ids(text: str) -> list[Found]:
+    return [Found(m.start(1), m.end(1), m.group(1)) for m in _QQ.finditer(text)]
+
+
+def wechat_ids(text: str) -> list[Found]:
+    return [Found(m.start(1), m.end(1), m.group(1)) for m in _WECHAT.finditer(text)]
+
+
+def reply_codes(text: str) -> list[Found]:
+    return [Found(m.start(1), m.end(1), m.group(1)) for m in _REPLY.finditer(text)]

@@ -1,0 +1,184 @@
+"""Read many messages from a file, streaming: JSON lines, plain text (one message a line), CSV
+with text/sender columns, or the XML of the Android app "SMS Backup & Restore".
+
+Each line is decoded on its own, so a line in a broken encoding is reported (file and line)
+and skipped while the other lines are still checked; memory stays constant on huge files.
+"""
+from __future__ import annotations
+
+import csv
+
+import json
+from pathlib import Path
+from typing import Callable, Iterator
+
+TEXT_KEYS = ("text", "body", "content", "message", "msg", "sms", "短信内容", "内容", "短信")
+SENDER_KEYS = ("sender", "address", "from", "number", "phone", "发件人", "号码", "发送方")
+TIME_KEYS = ("received_at", "time", "date", "datetime", "timestamp", "接收时间", "时间")
+MAX_LINE = 1 << 20  # a line longer than 1 MB is cut (the checker analyses 20,000 characters anyway)
+
+
+class InboxError(ValueError):
+    """The file cannot be read at all (missing, a directory, unknown format)."""
+
+
+def _pick(d: dict, keys) -> object:
+    low = {str(k).strip().lower(): v for k, v in d.items() if k is not None}
+    for k in keys:
+        if k in low and low[k] not in (None, ""):
+            return low[k]
+    return None
+
+
+def _lines(f, name: str, on_problem: Callable[[str], None]) -> Iterator[tuple[int, str]]:
+    for no, raw in enumerate(f, 1):
+        if len(raw) > MAX_LINE:
+            raw = raw[:MAX_LINE]
+        try:
+            line = raw.decode("utf-8-sig" if no == 1 else "utf-8")
+        except UnicodeDecodeError as e:
+            hint = ""
+            try:
+                raw.decode("gb18030")
+                hint = " (it looks like GBK/GB18030: save the file as UTF-8)"
+            except UnicodeDecodeError:
+                pass
+            on_problem(f"{name}: line {no}: not valid UTF-8 at byte {e.start}{hint}; line skipped")
+            continue
+        yield no, line.rstrip("\r\n")
+
+
+def read_messages(path: str, on_problem: Callable[[str], None] = lambda m: None) -> Iterator[tuple[dict, dict]]:
+    """Yield (meta, message) pairs; meta has the line number (and id when the file gives one)."""
+    p = Path(path)
+    if str(path) == "-":
+        import sys
+
+        f = sys.stdin.buffer
+        return _dispatch(f, "<stdin>", ".txt", on_problem)
+    if not p.exists():
+        raise InboxError(f"{path}: no such file")
+    if p.is_dir():
+        raise InboxError(f"{path}: is a directory, not a file")
+    try:
+        f = open(p, "rb")
+    except OSError as e:
+        raise InboxError(f"{path}: cannot open ({e.strerror})") from None
+    suffix = p.suffix.lower()
+    if suffix not in (".jsonl", ".ndjson", ".json", ".txt", ".csv", ".xml", ""):
+        f.close()
+        raise InboxError(f"{path}: unknown file type '{suffix}' (use .jsonl, .txt, .csv or .xml)")
+    if suffix == "":
+        head = f.read(64)
+        f.seek(0)
+        suffix = ".xml" if head.lstrip().startswith(b"<") else ".txt"
+    return _closing(f, _dispatch(f, str(path), suffix, on_problem))
+
+
+def _closing(f, gen):
+    try:
+        yield from gen
+    finally:
+        f.close()
+
+
+def _dispatch(f, name: str, suffix: str, on_problem):
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return _jsonl(f, name, on_problem)
+    if suffix == ".csv":
+        return _csv(f, name, on_problem)
+    if suffix == ".xml":
+        return _xml(f, name, on_problem)
+    return _txt(f, name, on_problem)
+
+
+def _txt(f, name, on_problem):
+    for no, line in _lines(f, name, on_problem):
+        if line.strip():
+            yield {"line": no}, {"text": line}
+
+
+def _jsonl(f, name, on_problem):
+    for no, line in _lines(f, name, on_problem):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            on_problem(f"{name}: line {no}: not valid JSON ({e.msg}); line skipped")
+            continue
+        if isinstance(obj, str):
+            obj = {"text": obj}
+        if not isinstance(obj, dict):
+            on_problem(f"{name}: line {no}: expected an object with a \"text\" field; line skipped")
+            continue
+        text = _pick(obj, TEXT_KEYS)
+        if not isinstance(text, str) or not text.strip():
+            on_problem(f"{name}: line {no}: no \"text\" field; line skipped")
+            continue
+        sender = _pick(obj, SENDER_KEYS)
+        yield {"line": no, "id": obj.get("id")}, {"text": text, "sender": None if sender is None else str(sender),
+                                                  "received_at": _pick(obj, TIME_KEYS)}
+
+
+def _csv(f, name, on_problem):
+    numbered = _lines(f, name, on_problem)
+    nos: list[int] = []
+
+    def feed():
+        for no, line in numbered:
+            nos.append(no)
+            yield line
+
+    reader = csv.reader(feed())
+    header = None
+    for row in reader:
+        no = nos[-1] if nos else 0
+        if header is None:
+            cols = [c.strip().lower() for c in row]
+            if any(c in TEXT_KEYS for c in cols):
+                header = cols
+                continue
+            header = ["text", "sender", "received_at"][: max(1, len(row))]
+        if not any(c.strip() for c in row):
+            continue
+        d = dict(zip(header, row))
+        text = _pick(d, TEXT_KEYS)
+        if not isinstance(text, str) or not text.strip():
+            on_problem(f"{name}: line {no}: empty text; row skipped")
+            continue
+        yield {"line": no, "id": d.get("id")}, {"text": text, "sender": _pick(d, SENDER_KEYS), "received_at": _pick(d, TIME_KEYS)}
+
+
+def _xml(f, name, on_problem):
+    """SMS Backup & Restore: <smses><sms address="…" date="ms" body="…" type="1" …/></smses>."""
+    import xml.etree.ElementTree as ET
+
+    n = 0
+    try:
+        for _, el in ET.iterparse(f, events=("end",)):
+            if el.tag == "sms":
+                n += 1
+                body = el.get("body")
+                if body and body.strip():
+                    yield {"line": n, "id": el.get("date")}, {"text": body, "sender": el.get("address"),
+                                                               "received_at": _ms(el.get("date"))}
+                el.clear()
+            elif el.tag == "mms":
+                el.clear()
+    except ET.ParseError as e:
+        line = e.position[0] if getattr(e, "position", None) else "?"
+        on_problem(f"{name}: line {line}: malformed XML ({e}); messages after this point were not read")
+
+
+def _ms(v):
+    if v is None:
+        return None
+    try:
+        return int(v)
+    except ValueError:
+        return v
+
+
+__all__ = ["InboxError", "read_messages"]
+

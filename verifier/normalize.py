@@ -1,0 +1,187 @@
+"""Text normalisation that sees through obfuscation and keeps an exact offset map.
+
+``normalize(raw)`` returns a :class:`Normalized`: the text the rules and the model see, plus,
+for every normalised character, the span of the ORIGINAL text it came from. Any span of the
+normalised text maps back with :meth:`Normalized.to_raw`, so evidence always quotes the raw
+message exactly.
+
+What is folded, in one pass over the characters:
+- NFKC width folding (full-width letters/digits/punctuation → ASCII), case folding;
+- Traditional → Simplified (OpenCC ``t2s``, character-aligned) and the 帐→账 variant;
+- zero-width, joiner, variation-selector and other format characters are dropped;
+- control characters and line breaks become one space; runs of spaces collapse;
+- separators and emoji inserted BETWEEN two CJK characters are dropped
+  ("征 信 修 复" → "征信修复", "爆.通.讯.录" → "爆通讯录");
+- Cyrillic/Greek look-alike letters become their Latin twins (раураl → paypal);
+- an ideographic full stop between two ASCII letters or digits becomes "." (weixin-qq。com).
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_CHARS = 20_000
+"""Only this many characters of a message are analysed (an SMS is at most a few hundred)."""
+
+_FORMAT_DROP = {"Cf", "Mn", "Me"}  # format (zero-width, bidi), combining marks (variation selectors, keycaps)
+_SEPARATORS = set(" .·-_*/|~、,;:：;\u3000'\"`^+=#…。—–•●○◆◇★☆♥♡") | {"\u00b7", "\u2027", "\u30fb"}
+_LOOKALIKE = str.maketrans({
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    "ӏ": "l", "һ": "h", "ɡ": "g",
+    # Greek
+    "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "χ": "x", "ε": "e",
+})
+_VARIANTS = str.maketrans({"帐": "账", "徵": "征", "傢": "家", "妳": "你", "祕": "秘", "裏": "里", "著": "着"})
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    """The folded form of one character ('' to drop it). Cached: a message repeats few characters."""
+    o = ord(ch)
+    if o < 0x80:
+        if ch in "\r\n\t\v\f":
+            return " "
+        if o < 0x20 or o == 0x7F:
+            return ""
+        return ch.lower()
+    if 0xD800 <= o <= 0xDFFF:  # lone surrogate: garbage from a broken decoder
+        return ""
+    cat = unicodedata.category(ch)
+    if cat in _FORMAT_DROP or cat == "Cc" or cat == "Co" or cat == "Cn":
+        return " " if ch in "\u2028\u2029\x85" else ""
+    if cat == "Zs" or cat == "Zl" or cat == "Zp":
+        return " "
+    folded = unicodedata.normalize("NFKC", ch)
+    if folded != ch and len(folded) > 1 and not folded.isascii():
+        folded = ch  # keep decompositions like ㈱ readable
+    folded = folded.lower().translate(_LOOKALIKE)
+    if any(is_cjk(c) for c in folded):
+        folded = _t2s().convert(folded).translate(_VARIANTS)
+    return folded
+
+
+def _is_sep(ch: str) -> bool:
+    if ch in _SEPARATORS:
+        return True
+    o = ord(ch)
+    # emoji and pictographs, dingbats, arrows, box drawing, misc symbols
+    return 0x2190 <= o <= 0x2BFF or 0x1F000 <= o <= 0x1FAFF or 0xE000 <= o <= 0xF8FF
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    raw: str
+    text: str
+    starts: tuple[int, ...]  # raw start offset of each normalised character
+    ends: tuple[int, ...]    # raw end offset of each normalised character
+    truncated: bool = False
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised span [start, end) to the raw span that produced it."""
+        n = len(self.text)
+        if n == 0:
+            return (0, 0)
+        start = max(0, min(start, n - 1))
+        end = max(start + 1, min(end, n))
+        return self.starts[start], self.ends[end - 1]
+
+    def quote(self, start: int, end: int) -> str:
+        a, b = self.to_raw(start, end)
+        return self.raw[a:b]
+
+
+def normalize(raw: str) -> Normalized:
+    """Normalise ``raw`` (a str) for matching, keeping the offset map back to ``raw``."""
+    truncated = len(raw) > MAX_CHARS
+    src = raw[:MAX_CHARS] if truncated else raw
+    # pass 1: per-character folding; whole-string T→S first when it is length-preserving so that
+    # phrase-level conversions are used where they keep the alignment.
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    fold = _fold_char
+    for i, ch in enumerate(src):
+        f = fold(ch)
+        if not f:
+            continue
+        if len(f) == 1:
+            chars.append(f)
+            starts.append(i)
+            ends.append(i + 1)
+        else:
+            for c in f:
+                chars.append(c)
+                starts.append(i)
+                ends.append(i + 1)
+    # pass 2: separators between CJK characters, ideographic dots inside ASCII words, space runs
+    out: list[str] = []
+    os_: list[int] = []
+    oe: list[int] = []
+    n = len(chars)
+    i = 0
+    while i < n:
+        c = chars[i]
+        if c == " " or _is_sep(c):
+            j = i
+            while j < n and (chars[j] == " " or _is_sep(chars[j])):
+                j += 1
+            prev = out[-1] if out else ""
+            nxt = chars[j] if j < n else ""
+            if prev and nxt and is_cjk(prev) and is_cjk(nxt) and j - i <= 3:
+                # a short separator run between two CJK characters is obfuscation ("征 信", "爆.通"),
+                # but a single sentence mark (，。；：) is punctuation unless the word is spaced out
+                # with it ("爆,通,讯,录": the same mark again right after the next character)
+                if not (j - i == 1 and c in _SENTENCE_MARKS and not _spaced_with(chars, i, j)):
+                    i = j
+                    continue
+            if j - i == 1 and c == "。" and prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
+                out.append(".")
+                os_.append(starts[i])
+                oe.append(ends[i])
+                i = j
+                continue
+            for k in range(i, j):  # keep the run, collapsing spaces
+                ck = chars[k]
+                if ck == " " and out and out[-1] == " ":
+                    oe[-1] = ends[k]
+                    continue
+                out.append(ck)
+                os_.append(starts[k])
+                oe.append(ends[k])
+            i = j
+            continue
+        out.append(c)
+        os_.append(starts[i])
+        oe.append(ends[i])
+        i += 1
+    # trim
+    a, b = 0, len(out)
+    while a < b and out[a] == " ":
+        a += 1
+    while b > a and out[b - 1] == " ":
+        b -= 1
+    return Normalized(raw, "".join(out[a:b]), tuple(os_[a:b]), tuple(oe[a:b]), truncated)
+
+
+_SENTENCE_MARKS = set(",。;:!?")
+
+
+def _spaced_with(chars: list[str], i: int, j: int) -> bool:
+    """True when the mark at ``i`` separates single characters: X,Y,Z."""
+    mark = chars[i]
+    return (j + 1 < len(chars) and chars[j + 1] == mark) or (i >= 2 and chars[i - 2] == mark)

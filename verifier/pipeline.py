@@ -1,0 +1,246 @@
+"""The one pass over a message, stage by stage: normalise → extract → registry → rules.
+
+This is the only module that knows the order. ``analyze`` returns an :class:`Analysis`, the
+input of both the model's features (features.py) and the explanation (explain.py).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+from .extract import accounts, money_dates, phones, signatures, urls
+from .normalize import Normalized, normalize
+from .registry import Lender, NameHit, Registry
+from .rules.engine import Doc, Hit, RuleSet
+
+_SENDER_IN_PASTE = re.compile(r"(?:发件人|发信人|来自|短信来自|号码|sender|from)\s*[:：]?\s*(\+?[0-9][0-9 \-]{2,22}[0-9])")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    norm: Normalized
+    sender: str | None
+    sender_class: str | None
+    sender_owner: Lender | None
+    received_at: datetime | None
+    lender: Lender | None                # the lender the message claims to be from
+    names: tuple[NameHit, ...]
+    signatures: tuple[tuple[signatures.Signature, tuple[int, int], Lender | None], ...]
+    urls: tuple[urls.Url, ...]
+    phones: tuple[phones.Phone, ...]
+    facts: dict = field(default_factory=dict)  # predicate -> list of normalised spans
+    hits: tuple[Hit, ...] = ()
+    masked: str = ""                     # normalised text with entities replaced, for n-grams
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+
+def from_raw(norm: Normalized, a: int, b: int) -> tuple[int, int] | None:
+    """The normalised span covering raw [a, b), or None when it was all dropped."""
+    s = bisect.bisect_left(norm.ends, a + 1)
+    e = bisect.bisect_left(norm.starts, b)
+    if s >= e:
+        return None
+    return s, e
+
+
+def parse_time(value) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, (int, float)):
+        try:
+            ts = float(value)
+            if ts > 1e11:  # milliseconds (Android SMS backups)
+                ts /= 1000
+            return datetime.fromtimestamp(ts)
+        except (OverflowError, OSError, ValueError):
+            return None
+    s = str(value).strip().replace("/", "-")
+    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%H:%M"):
+        try:
+            return datetime.strptime(s[:19], fmt)
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+class Pipeline:
+    """Holds what is built once (registry, rules) and runs the stages for one message."""
+
+    def __init__(self, registry: Registry, rules: RuleSet):
+        self.registry = registry
+        self.rules = rules
+
+    def analyze(self, text: str, sender: str | None = None, received_at=None) -> Analysis:
+        norm = normalize(text)
+        t = norm.text
+        reg = self.registry
+
+        if not sender:
+            m = _SENDER_IN_PASTE.search(t[:200])
+            if m:
+                sender = m.group(1)
+        sender = str(sender).strip() if sender not in (None, "") else None
+
+        # ---- entities ----
+        names = tuple(reg.find_names(t))
+        sigs = []
+        for sg in signatures.find(norm.raw[: len(norm.raw) if not norm.truncated else 20_000]):
+            span = from_raw(norm, sg.start, sg.end)
+            if span is None:
+                continue
+            sigs.append((sg, span, reg.lookup_name(t[span[0]:span[1]])))
+        found_urls = tuple(urls.find(t))
+        found_phones = tuple(p for p in phones.find(t) if not any(u.start <= p.start < u.end for u in found_urls))
+
+        # ---- who does the message claim to be? signature first, then the first lender named ----
+        lender = next((L for _, _, L in sigs if L is not None and L.is_lender), None)
+        if lender is None:
+            lender = next((h.lender for h in names if h.lender.is_lender), None)
+        sender_class = sender_owner = None
+        if sender:
+            sender_class, _ = phones.classify(sender)
+            sender_owner = reg.sender_owner(phones.canonical(sender)) if sender_class != phones.MALFORMED else None
+
+        f: dict[str, list[tuple[int, int]]] = {}
+
+        def add(pred: str, span: tuple[int, int] | None = None) -> None:
+            lst = f.setdefault(pred, [])
+            if span is not None:
+                lst.append(span)
+
+        lender_hits = [h for h in names if h.lender.is_lender]
+        for h in lender_hits:
+            add("lender.named", (h.start, h.end))
+            if h.lender.licensed:
+                add("lender.licensed", (h.start, h.end))
+        if not lender_hits and not sigs:
+            add("lender.none")
+        for sg, span, L in sigs:
+            add("signature.present", span)
+            if L is not None:
+                add("signature.known", span)
+                if not any(h.lender.id == L.id for h in lender_hits) and L.is_lender:
+                    add("lender.named", span)
+                    if L.licensed:
+                        add("lender.licensed", span)
+            else:
+                never = reg.never_signature_of(t[span[0]:span[1]])
+                if never is not None:
+                    add("signature.never_used", span)
+                    lender = lender or never
+                else:
+                    add("signature.unknown", span)
+            never = reg.never_signature_of(t[span[0]:span[1]])
+            if never is not None and L is not None:
+                add("signature.never_used", span)
+
+        for u in found_urls:
+            sp = (u.start, u.end)
+            add("url.any", sp)
+            owner = reg.domain_owner(u.domain)
+            if owner is not None:
+                if lender is None or owner.id == lender.id or not owner.is_lender:
+                    add("url.official", sp)
+                else:
+                    add("url.other_lender", sp)
+            else:
+                add("url.unknown", sp)
+                if reg.lookalike(u) is not None:
+                    add("url.lookalike", sp)
+            if u.is_ip:
+                add("url.ip", sp)
+            if urls.is_shortener(u):
+                add("url.shortener", sp)
+            if urls.is_odd_tld(u):
+                add("url.odd_tld", sp)
+            if u.idn:
+                add("url.idn", sp)
+
+        for p in found_phones:
+            sp = (p.start, p.end)
+            add("phone.any", sp)
+            owner = reg.by_number(p.digits)
+            if owner is not None:
+                if lender is None or owner.id == lender.id or not owner.is_lender:
+                    add("phone.official", sp)
+                else:
+                    add("phone.other_lender", sp)
+            else:
+                add("phone.unknown", sp)
+            kind_pred = {phones.MOBILE: "phone.mobile", phones.VIRTUAL: "phone.mobile", phones.LANDLINE: "phone.landline",
+                         phones.TOLLFREE: "phone.tollfree", phones.FOREIGN: "phone.foreign"}.get(p.kind)
+            if kind_pred:
+                add(kind_pred, sp)
+
+        for c in accounts.cards(t):
+            add("card.number", (c.start, c.end))
+        for q in accounts.qq_ids(t):
+            add("contact.qq", (q.start, q.end))
+        for w in accounts.wechat_ids(t):
+            add("contact.wechat", (w.start, w.end))
+        amts = money_dates.amounts(t)
+        for a in amts:
+            add("amount.any", (a.start, a.end))
+        for d in money_dates.dates(t):
+            add("date.any", (d.start, d.end))
+        for d in money_dates.deadlines(t):
+            add("deadline.short", (d.start, d.end))
+
+        if sender:
+            add("sender.given")
+            pred = {phones.SERVICE: "sender.service", phones.PORT: "sender.port", phones.MOBILE: "sender.mobile",
+                    phones.VIRTUAL: "sender.virtual", phones.FOREIGN: "sender.foreign", phones.LANDLINE: "sender.landline",
+                    phones.TOLLFREE: "sender.tollfree", phones.MALFORMED: "sender.malformed"}[sender_class]
+            add(pred)
+            if sender_owner is not None and (lender is None or sender_owner.id == lender.id):
+                add("sender.official")
+        when = parse_time(received_at)
+        if when is not None:
+            add("time.given")
+            if when.hour >= 22 or when.hour < 8:
+                add("time.night")
+
+        sig_spans = tuple(span for _, span, _ in sigs)
+        hits = tuple(self.rules.run(Doc(t, f, sig_spans)))
+        masked = _mask(t, found_urls, found_phones, amts)
+        return Analysis(
+            norm=norm, sender=sender, sender_class=sender_class, sender_owner=sender_owner, received_at=when,
+            lender=lender or (sender_owner if sender_owner is not None and sender_owner.is_lender else None),
+            names=names, signatures=tuple(sigs), urls=found_urls, phones=found_phones, facts=f, hits=hits, masked=masked,
+        )
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _mask(t: str, us, ps, amts) -> str:
+    """Entities become placeholder words so n-grams learn 'a link' and not 'this link'."""
+    spans = [(u.start, u.end, " 网址 ") for u in us] + [(p.start, p.end, " 电话 ") for p in ps] + [(a.start, a.end, " 金额 ") for a in amts]
+    spans.sort()
+    out, last = [], 0
+    for s, e, tok in spans:
+        if s < last:
+            continue
+        out.append(t[last:s])
+        out.append(tok)
+        last = e
+    out.append(t[last:])
+    return _DIGITS.sub("0", "".join(out))
+
+
+@lru_cache(maxsize=1)
+def default() -> Pipeline:
+    from . import registry, rules
+
+    return Pipeline(registry.default(), rules.default())

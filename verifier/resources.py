@@ -1,0 +1,41 @@
+"""Where the shipped data files live: package data when installed, the repo tree in a checkout."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parent.parent
+
+
+def _package_dir(package: str) -> Path | None:
+    try:
+        from importlib.resources import files
+
+        p = Path(str(files(package)))
+        return p if p.is_dir() else None
+    except (ModuleNotFoundError, TypeError, ValueError):
+        return None
+
+
+def registry_dir() -> Path:
+    env = os.environ.get("VERIFIER_REGISTRY_DIR")
+    if env:
+        return Path(env)
+    repo = _REPO / "data" / "registry"
+    if repo.is_dir():
+        return repo
+    return _package_dir("verifier._registry") or repo
+
+
+def models_dir() -> Path:
+    env = os.environ.get("VERIFIER_MODELS_DIR")
+    if env:
+        return Path(env)
+    repo = _REPO / "models"
+    if repo.is_dir():
+        return repo
+    return _package_dir("verifier._models") or repo
+
+
+def rules_dir() -> Path:
+    return Path(__file__).resolve().parent / "rules"

@@ -1,0 +1,304 @@
+"""Rules as data: load, validate and run the ``*.toml`` rule files.
+
+Every keyword of every rule goes into one Aho-Corasick automaton, built once; regexes are
+compiled once per rule. Running a message is one automaton pass plus the rules' regexes, then
+cheap checks of context, negations, ``unless`` words and entity predicates.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+LABELS = ("legitimate", "suspicious", "abusive", "scam")
+PREDICATES = frozenset("""
+lender.named lender.licensed lender.none signature.present signature.known signature.unknown signature.never_used
+url.any url.official url.other_lender url.unknown url.lookalike url.ip url.shortener url.odd_tld url.idn
+phone.any phone.official phone.other_lender phone.unknown phone.mobile phone.landline phone.tollfree phone.foreign
+card.number contact.qq contact.wechat amount.any date.any deadline.short
+sender.given sender.service sender.port sender.official sender.mobile sender.virtual sender.foreign sender.landline
+sender.tollfree sender.malformed time.night time.given
+""".split())
+_KEYS = {"id", "label", "weight", "hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
+         "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent"}
+_FORBIDDEN_RE = re.compile(r"\\[bBwW]")
+
+
+class RuleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    sender: str | None = None
+    received_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    label: str
+    weight: float
+    hard: bool
+    basis: str
+    zh: str
+    en: str
+    keywords: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...]
+    context: tuple[str, ...]
+    window: int
+    negations: tuple[str, ...]
+    negation_window: int
+    unless: tuple[str, ...]
+    scope: str
+    when: tuple[str, ...]
+    when_not: tuple[str, ...]
+    examples_fire: tuple[Example, ...]
+    examples_silent: tuple[Example, ...]
+    file: str = ""
+
+    @property
+    def has_matchers(self) -> bool:
+        return bool(self.keywords or self.patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: Rule
+    start: int | None  # span in the NORMALISED text; None for sender/time evidence
+    end: int | None
+    matched: str = ""
+
+
+@dataclass
+class Doc:
+    """What the engine needs from the pipeline: the normalised text, entity predicates
+    (name -> list of normalised spans; an empty list means true without a span), and the
+    normalised spans of the message's signatures."""
+    text: str
+    facts: Mapping[str, Sequence[tuple[int, int]]]
+    signature_spans: Sequence[tuple[int, int]] = ()
+
+
+def _list(where: str, v, key: str) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+        raise RuleError(f"{where}: '{key}' must be a list of non-empty strings")
+    return tuple(v)
+
+
+def _examples(where: str, v, key: str) -> tuple[Example, ...]:
+    if not isinstance(v, list):
+        raise RuleError(f"{where}: '{key}' must be a list")
+    out = []
+    for x in v:
+        if isinstance(x, str):
+            out.append(Example(x))
+        elif isinstance(x, dict) and isinstance(x.get("text"), str) and set(x) <= {"text", "sender", "received_at"}:
+            out.append(Example(x["text"], x.get("sender"), x.get("received_at")))
+        else:
+            raise RuleError(f"{where}: bad entry in '{key}': {x!r}")
+    return tuple(out)
+
+
+def parse_rule(d: dict, file: str = "") -> Rule:
+    rid = d.get("id")
+    where = f"{file}: rule {rid!r}"
+    if not isinstance(rid, str) or not re.fullmatch(r"[a-z][a-z0-9_]{2,60}", rid or ""):
+        raise RuleError(f"{where}: 'id' must be snake_case")
+    unknown = set(d) - _KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}")
+    label = d.get("label")
+    if label not in LABELS:
+        raise RuleError(f"{where}: 'label' must be one of {LABELS}")
+    weight = d.get("weight", 1.0)
+    if not isinstance(weight, (int, float)) or not 0 < float(weight) <= 5:
+        raise RuleError(f"{where}: 'weight' must be a number in (0, 5]")
+    hard = bool(d.get("hard", False))
+    if hard and label != "scam":
+        raise RuleError(f"{where}: only scam rules may be hard")
+    for k in ("zh", "en"):
+        if not isinstance(d.get(k), str) or not d[k].strip():
+            raise RuleError(f"{where}: missing explanation '{k}'")
+    pats = []
+    for p in _list(where, d.get("patterns"), "patterns"):
+        if _FORBIDDEN_RE.search(p):
+            raise RuleError(f"{where}: pattern {p!r} uses \\b/\\w, which breaks on CJK text")
+        try:
+            pats.append(re.compile(p))
+        except re.error as e:
+            raise RuleError(f"{where}: bad pattern {p!r}: {e}") from None
+    when = _list(where, d.get("when"), "when")
+    when_not = _list(where, d.get("when_not"), "when_not")
+    for p in (*when, *when_not):
+        if p not in PREDICATES:
+            raise RuleError(f"{where}: unknown predicate {p!r}")
+    keywords = _list(where, d.get("keywords"), "keywords")
+    if not keywords and not pats and not when:
+        raise RuleError(f"{where}: a rule needs keywords, patterns or when")
+    scope = d.get("scope", "text")
+    if scope not in ("text", "signature"):
+        raise RuleError(f"{where}: scope must be 'text' or 'signature'")
+    return Rule(
+        id=rid, label=label, weight=float(weight), hard=hard, basis=str(d.get("basis", "")),
+        zh=d["zh"].strip(), en=d["en"].strip(), keywords=keywords, patterns=tuple(pats),
+        context=_list(where, d.get("context"), "context"), window=int(d.get("window", 0)),
+        negations=_list(where, d.get("negations"), "negations"), negation_window=int(d.get("negation_window", 4)),
+        unless=_list(where, d.get("unless"), "unless"), scope=scope, when=when, when_not=when_not,
+        examples_fire=_examples(where, d.get("examples_fire", []), "examples_fire"),
+        examples_silent=_examples(where, d.get("examples_silent", []), "examples_silent"),
+        file=file,
+    )
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    _auto: object = field(default=None, repr=False)
+    _unless_auto: object = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        import ahocorasick
+
+        from ..normalize import normalize
+
+        seen: dict[str, str] = {}
+        for r in self.rules:
+            if r.id in seen:
+                raise RuleError(f"{r.file}: rule id {r.id!r} already defined in {seen[r.id]}")
+            seen[r.id] = r.file
+        auto = ahocorasick.Automaton()
+        unless = ahocorasick.Automaton()
+        kw_map: dict[str, list[int]] = {}
+        un_map: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rules):
+            for k in r.keywords:
+                kw_map.setdefault(normalize(k).text, []).append(i)
+            for k in r.unless:
+                un_map.setdefault(normalize(k).text, []).append(i)
+        for k, idx in kw_map.items():
+            if k:
+                auto.add_word(k, (len(k), tuple(idx)))
+        for k, idx in un_map.items():
+            if k:
+                unless.add_word(k, tuple(idx))
+        if len(auto):
+            auto.make_automaton()
+        if len(unless):
+            unless.make_automaton()
+        self._auto, self._unless_auto = auto, unless
+        self._pattern_rules = [i for i, r in enumerate(self.rules) if r.patterns]
+        self._only_when = [i for i, r in enumerate(self.rules) if not r.has_matchers]
+        self._context_norm = [tuple(normalize(c).text for c in r.context) for r in self.rules]
+        self._neg_norm = [tuple(normalize(c).text for c in r.negations) for r in self.rules]
+        self._combined = [re.compile("|".join(f"(?:{p.pattern})" for p in r.patterns)) if r.patterns else None for r in self.rules]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def by_id(self, rid: str) -> Rule:
+        for r in self.rules:
+            if r.id == rid:
+                return r
+        raise KeyError(rid)
+
+    def run(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        facts = doc.facts
+        silenced: set[int] = set()
+        if len(self._unless_auto):
+            for _, idx in self._unless_auto.iter(text):
+                silenced.update(idx)
+        cands: dict[int, list[tuple[int, int]]] = {}
+        if len(self._auto):
+            for end, (n, idx) in self._auto.iter(text):
+                for i in idx:
+                    if i not in silenced:
+                        cands.setdefault(i, []).append((end - n + 1, end + 1))
+        for i in self._pattern_rules:
+            if i in silenced:
+                continue
+            for m in self._combined[i].finditer(text):
+                if m.end() > m.start():
+                    cands.setdefault(i, []).append((m.start(), m.end()))
+        hits: list[Hit] = []
+        for i, spans in cands.items():
+            r = self.rules[i]
+            if not self._predicates_ok(r, facts):
+                continue
+            for s, e in self._filter_spans(i, r, text, spans, doc.signature_spans):
+                hits.append(Hit(r, s, e, text[s:e]))
+        for i in self._only_when:
+            if i in silenced:
+                continue
+            r = self.rules[i]
+            if not self._predicates_ok(r, facts):
+                continue
+            span = None
+            for p in r.when:
+                if facts.get(p):
+                    span = facts[p][0]
+                    break
+            if span is None:
+                hits.append(Hit(r, None, None, ""))
+            else:
+                hits.append(Hit(r, span[0], span[1], text[span[0]:span[1]]))
+        return hits
+
+    @staticmethod
+    def _predicates_ok(r: Rule, facts: Mapping) -> bool:
+        return all(p in facts for p in r.when) and not any(p in facts for p in r.when_not)
+
+    def _filter_spans(self, i: int, r: Rule, text: str, spans, sig_spans):
+        spans = sorted(set(spans), key=lambda s: (s[0], -s[1]))
+        kept: list[tuple[int, int]] = []
+        ctx = self._context_norm[i]
+        negs = self._neg_norm[i]
+        for s, e in spans:
+            if kept and s < kept[-1][1]:
+                continue  # overlaps a longer hit of the same rule
+            if r.scope == "signature" and not any(a <= s and e <= b for a, b in sig_spans):
+                continue
+            if negs:
+                maxlen = max(len(n) for n in negs)
+                before = text[max(0, s - r.negation_window - maxlen):s]
+                if any(n in before for n in negs):
+                    continue
+            if ctx:
+                if r.window > 0:
+                    area = text[max(0, s - r.window):e + r.window]
+                else:
+                    area = text
+                if not any(c in area for c in ctx):
+                    continue
+            kept.append((s, e))
+        return kept
+
+
+def load_rules(directory: Path | None = None) -> RuleSet:
+    from ..resources import rules_dir
+
+    d = Path(directory) if directory else rules_dir()
+    rules: list[Rule] = []
+    files = sorted(d.glob("*.toml"))
+    if not files:
+        raise RuleError(f"no rule files (*.toml) in {d}")
+    for p in files:
+        try:
+            with open(p, "rb") as f:
+                data = tomllib.load(f)
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise RuleError(f"{p.name}: cannot read the rule file: {e}") from None
+        unknown = set(data) - {"rule"}
+        if unknown:
+            raise RuleError(f"{p.name}: unknown top-level key(s) {sorted(unknown)}")
+        for d_ in data.get("rule", []):
+            rules.append(parse_rule(d_, p.name))
+    return RuleSet(rules)
