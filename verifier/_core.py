@@ -1,10 +1,11 @@
 """The public API's implementation: analyse → classify → decide → explain."""
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import islice
 from typing import Iterable, Iterator
 
-from . import explain
+from . import explain, paste
 from .explain import Evidence, Verdict
 
 EMPTY_MESSAGE = "the message is empty: paste the text of the SMS"
@@ -35,17 +36,14 @@ def _build(analysis, probs: dict[str, float], lang: str) -> Verdict:
     reg = pipeline.default().registry
     label, conf, decided_by = explain.decide(analysis.hits, probs)
     evidence = explain.evidence_of(analysis, lang)
-    # sender / time facts as span-less evidence when no rule already speaks of them
-    ev_signals = {e.signal for e in evidence}
     lender = analysis.lender
     notes = []
     if analysis.norm.truncated:
         notes.append("只分析了前 20,000 个字符。" if lang == "zh" else "Only the first 20,000 characters were analysed.")
     summary = explain.summary_of(label, evidence, lender, lang, decided_by)
     advice = explain.advice_of(label, evidence, lender, reg, lang)
-    if label != "legitimate":
+    if label != "legitimate":  # what made it risky first, the reassuring markers after
         evidence = [e for e in evidence if e.label != "legitimate"] + [e for e in evidence if e.label == "legitimate"]
-    del ev_signals
     return Verdict(
         label=label, confidence=conf, summary=summary, evidence=tuple(evidence), advice=tuple(advice),
         lender=lender.to_dict() if lender is not None else None, decided_by=decided_by, probabilities=probs,
@@ -53,14 +51,43 @@ def _build(analysis, probs: dict[str, float], lang: str) -> Verdict:
     )
 
 
+def _analyses(pl, text: str, sender, when) -> list[tuple[int, object]]:
+    """One analysis per message in the paste, with its offset in the original text."""
+    segs = paste.segments(text) if len(text) <= 20_000 else [(0, len(text))]
+    if len(segs) == 1:
+        return [(0, pl.analyze(text, sender=sender, received_at=when))]
+    return [(a, pl.analyze(text[a:b], sender=sender, received_at=when)) for a, b in segs]
+
+
+def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str) -> Verdict:
+    """A paste of several messages is judged by its most severe one; every message's evidence
+    is shown, with offsets into the whole paste."""
+    verdicts = [(off, _build(a, p, lang)) for (off, a), p in zip(parts, probs)]
+    if len(verdicts) == 1:
+        return verdicts[0][1]
+    worst_i = max(range(len(verdicts)), key=lambda i: (explain.SEVERITY[verdicts[i][1].label], verdicts[i][1].confidence))
+    worst = verdicts[worst_i][1]
+    evidence = []
+    for i in [worst_i] + [i for i in range(len(verdicts)) if i != worst_i]:
+        off, v = verdicts[i]
+        for e in v.evidence:
+            evidence.append(e if e.start is None else replace(e, start=e.start + off, end=e.end + off))
+    n = len(verdicts)
+    labels = "、".join(x.label_text for _, x in verdicts) if lang == "zh" else ", ".join(x.label for _, x in verdicts)
+    prefix = (f"你粘贴了 {n} 条短信（{labels}），按最严重的第 {worst_i + 1} 条判断。" if lang == "zh"
+              else f"You pasted {n} messages ({labels}); judged by the most severe one, number {worst_i + 1}. ")
+    return replace(worst, summary=prefix + worst.summary, evidence=tuple(evidence),
+                   notes=worst.notes + tuple(f"#{i + 1}: {v.label}" for i, (_, v) in enumerate(verdicts)))
+
+
 def check_one(text, sender=None, received_at=None, lang="zh") -> Verdict:
     from . import model, pipeline
 
     lang = _lang(lang)
     text = coerce_text(text)
-    a = pipeline.default().analyze(text, sender=sender, received_at=received_at)
-    probs = model.default().predict_proba([a])[0]
-    return _build(a, probs, lang)
+    parts = _analyses(pipeline.default(), text, sender, received_at)
+    probs = model.default().predict_proba([a for _, a in parts])
+    return _combine(parts, probs, lang)
 
 
 def _item(x) -> tuple:
@@ -91,22 +118,22 @@ def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Ite
         chunk = list(islice(it, batch_size))
         if not chunk:
             return
-        analyses: list = []
+        items: list = []
         for x in chunk:
             text, sender, when = _item(x)
             try:
                 t = coerce_text(text)
             except (ValueError, TypeError) as e:
-                analyses.append(e)
+                items.append(e)
                 continue
-            analyses.append(pl.analyze(t, sender=sender, received_at=when))
-        good = [a for a in analyses if not isinstance(a, Exception)]
-        probs = iter(m.predict_proba(good)) if good else iter(())
-        for a in analyses:
-            if isinstance(a, Exception):
-                yield empty_verdict(lang, None if isinstance(a, ValueError) else str(a))
+            items.append(_analyses(pl, t, sender, when))
+        flat = [a for parts in items if not isinstance(parts, Exception) for _, a in parts]
+        probs = iter(m.predict_proba(flat)) if flat else iter(())
+        for parts in items:
+            if isinstance(parts, Exception):
+                yield empty_verdict(lang, None if isinstance(parts, ValueError) else str(parts))
             else:
-                yield _build(a, next(probs), lang)
+                yield _combine(parts, [next(probs) for _ in parts], lang)
 
 
 __all__ = ["check_one", "check_batch", "coerce_text", "Evidence", "Verdict"]

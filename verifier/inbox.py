@@ -10,7 +10,7 @@ import csv
 
 import json
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 TEXT_KEYS = ("text", "body", "content", "message", "msg", "sms", "短信内容", "内容", "短信")
 SENDER_KEYS = ("sender", "address", "from", "number", "phone", "发件人", "号码", "发送方")
@@ -48,6 +48,9 @@ def _lines(f, name: str, on_problem: Callable[[str], None]) -> Iterator[tuple[in
         yield no, line.rstrip("\r\n")
 
 
+SUFFIXES = (".jsonl", ".ndjson", ".json", ".txt", ".csv", ".xml")
+
+
 def read_messages(path: str, on_problem: Callable[[str], None] = lambda m: None) -> Iterator[tuple[dict, dict]]:
     """Yield (meta, message) pairs; meta has the line number (and id when the file gives one)."""
     p = Path(path)
@@ -60,19 +63,50 @@ def read_messages(path: str, on_problem: Callable[[str], None] = lambda m: None)
         raise InboxError(f"{path}: no such file")
     if p.is_dir():
         raise InboxError(f"{path}: is a directory, not a file")
+    _suffix_of(str(path))  # an unknown type fails before the file is opened
     try:
         f = open(p, "rb")
     except OSError as e:
         raise InboxError(f"{path}: cannot open ({e.strerror})") from None
-    suffix = p.suffix.lower()
-    if suffix not in (".jsonl", ".ndjson", ".json", ".txt", ".csv", ".xml", ""):
+    try:
+        return read_stream(f, str(path), on_problem, close=True)
+    except BaseException:
         f.close()
-        raise InboxError(f"{path}: unknown file type '{suffix}' (use .jsonl, .txt, .csv or .xml)")
+        raise
+
+
+def read_stream(f: BinaryIO, name: str, on_problem: Callable[[str], None] = lambda m: None,
+                close: bool = False) -> Iterator[tuple[dict, dict]]:
+    """Like ``read_messages`` for a binary file object already open (an upload): ``name`` is the
+    file's name, whose extension picks the format, and prefixes every problem reported. The
+    stream is read lazily, once; it is closed at the end only when ``close`` is true."""
+    suffix = _suffix_of(name)
     if suffix == "":
-        head = f.read(64)
-        f.seek(0)
-        suffix = ".xml" if head.lstrip().startswith(b"<") else ".txt"
-    return _closing(f, _dispatch(f, str(path), suffix, on_problem))
+        suffix = _sniff(f)
+    gen = _dispatch(f, name, suffix, on_problem)
+    return _closing(f, gen) if close else gen
+
+
+def _suffix_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES + ("",):
+        raise InboxError(f"{name}: unknown file type '{suffix}' (use .jsonl, .txt, .csv or .xml)")
+    return suffix
+
+
+def _sniff(f) -> str:
+    """A file without an extension: XML when it starts with '<', else one message a line."""
+    try:
+        if f.seekable():
+            head = f.read(64)
+            f.seek(0)
+        elif hasattr(f, "peek"):
+            head = f.peek(64)[:64]
+        else:
+            return ".txt"
+    except OSError:
+        return ".txt"
+    return ".xml" if head.lstrip().startswith(b"<") else ".txt"
 
 
 def _closing(f, gen):
@@ -180,5 +214,5 @@ def _ms(v):
         return v
 
 
-__all__ = ["InboxError", "read_messages"]
+__all__ = ["InboxError", "read_messages", "read_stream"]
 

@@ -1,0 +1,82 @@
+"""The public API: check, check_many, Verdict.to_dict, with exact evidence spans."""
+import json
+
+import pytest
+
+import verifier
+from verifier import check, check_many
+
+SCAM = "【京东金融】您的白条账户存在异常，需注销学生账户，否则影响征信。请将剩余额度转入安全账户6222 0212 3456 7890 123，详询客服QQ 88886666。"
+GENUINE = "【招商银行】您尾号6688的信用卡本期账单5,680.12元，最低还款568.01元，到期还款日07月25日。如已还款请忽略。"
+ABUSIVE = "你个老赖，欠钱不还还有脸吗？今天不还款我们就爆你通讯录，通知你全家和单位同事，让你在村里抬不起头！请立即登录官方App还款。"
+
+
+def test_public_names():
+    assert set(verifier.__all__) == {"check", "check_many", "Verdict", "Evidence"}
+
+
+@pytest.mark.parametrize("text", [SCAM, GENUINE, ABUSIVE])
+def test_verdict_shape(text):
+    v = check(text)
+    d = v.to_dict()
+    assert set(d) >= {"label", "confidence", "summary", "evidence", "advice", "lender"}
+    assert d["label"] in ("legitimate", "suspicious", "abusive", "scam")
+    assert 0.0 <= d["confidence"] <= 1.0
+    assert isinstance(d["summary"], str) and d["summary"]
+    assert d["advice"] and all(isinstance(a, str) for a in d["advice"])
+    json.dumps(d, ensure_ascii=False)
+    for e in d["evidence"]:
+        assert set(e) == {"signal", "start", "end", "quote", "weight", "explanation"}
+        if e["start"] is None:
+            assert e["end"] is None
+        else:
+            assert e["quote"] == text[e["start"]:e["end"]]
+
+
+def test_labels_of_clear_cases():
+    assert check(SCAM).label == "scam"
+    assert check(ABUSIVE).label == "abusive"
+    assert check(GENUINE, sender="95555").label == "legitimate"
+
+
+def test_lender_is_reported():
+    v = check(GENUINE, sender="95555")
+    assert v.lender and v.lender["short"].startswith("招商")
+
+
+def test_english():
+    v = check(SCAM, lang="en")
+    assert v.summary.isascii() or "fraud" in v.summary
+    assert all(e.explanation.isascii() for e in v.evidence if e.explanation)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\n\t", None])
+def test_empty_text_is_value_error(bad):
+    with pytest.raises(ValueError, match="empty"):
+        check(bad)
+
+
+def test_bad_lang():
+    with pytest.raises(ValueError):
+        check(GENUINE, lang="fr")
+
+
+def test_bytes_are_decoded():
+    assert check(GENUINE.encode("utf-8")).label in ("legitimate", "suspicious")
+
+
+def test_check_many_matches_check_and_keeps_order():
+    items = [SCAM, {"text": GENUINE, "sender": "95555"}, {"text": ABUSIVE, "received_at": "2026-11-20T23:40"}, ""]
+    many = list(check_many(items))
+    assert len(many) == 4
+    assert many[0].to_dict() == check(SCAM).to_dict()
+    assert many[1].to_dict() == check(GENUINE, sender="95555").to_dict()
+    assert many[2].to_dict() == check(ABUSIVE, received_at="2026-11-20T23:40").to_dict()
+    assert many[3].decided_by == "empty"
+
+
+def test_sender_and_time_are_used():
+    text = "您有一笔欠款已逾期，请尽快联系处理。"
+    v = check(text, sender="+85261234567", received_at="2026-11-20T23:40")
+    d = v.to_dict()
+    assert d["label"] != "legitimate"

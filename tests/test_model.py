@@ -1,0 +1,79 @@
+"""The shipped model: loads with its card; missing, truncated or foreign-version files give a
+clear error naming the retrain command; the card is current."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verifier import model
+from verifier.resources import models_dir
+
+MD = models_dir()
+
+
+def test_shipped_model_loads_and_card_is_complete():
+    m = model.load(MD)
+    card = m.card
+    assert list(m.labels) == card["labels"]
+    assert set(card["labels"]) == {"legitimate", "suspicious", "abusive", "scam"}
+    for k in ("versions", "training_data", "heldout", "cv", "features", "seed", "model_sha256"):
+        assert k in card, k
+    assert (MD / model.MODEL_FILE).stat().st_size < 10_000_000
+
+
+def test_card_matches_the_committed_corpus():
+    """The shipped model was trained from the corpus as committed (retrain after editing data/)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from train import load_corpus
+
+    files = sorted((Path(__file__).resolve().parent.parent / "data" / "corpus").glob("*.jsonl"))
+    _, sha = load_corpus(files)
+    assert model.load(MD).card["training_data"]["sha256"] == sha
+
+
+def _copy(tmp_path):
+    d = tmp_path / "m"
+    shutil.copytree(MD, d)
+    return d
+
+
+def test_missing_model(tmp_path):
+    with pytest.raises(model.ModelError, match="missing.*train.py"):
+        model.load(tmp_path)
+
+
+def test_truncated_model(tmp_path):
+    d = _copy(tmp_path)
+    p = d / model.MODEL_FILE
+    p.write_bytes(p.read_bytes()[:1000])
+    with pytest.raises(model.ModelError, match="train.py"):
+        model.load(d)
+
+
+def test_corrupt_model_without_hash_check(tmp_path):
+    d = _copy(tmp_path)
+    card = json.loads((d / model.CARD_FILE).read_text())
+    card.pop("model_sha256")
+    (d / model.CARD_FILE).write_text(json.dumps(card))
+    (d / model.MODEL_FILE).write_bytes(b"not a pickle at all")
+    with pytest.raises(model.ModelError, match="cannot be loaded.*train.py"):
+        model.load(d)
+
+
+def test_other_sklearn_version(tmp_path):
+    d = _copy(tmp_path)
+    card = json.loads((d / model.CARD_FILE).read_text())
+    card["versions"]["scikit-learn"] = "1.4.2"
+    (d / model.CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(model.ModelError, match="scikit-learn 1.4.2.*train.py"):
+        model.load(d)
+
+
+def test_cli_reports_model_problem_without_traceback(tmp_path):
+    env = {"VERIFIER_MODELS_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    r = subprocess.run([sys.executable, "-m", "verifier", "check", "您的借款已逾期，请尽快还款"], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 3
+    assert "Traceback" not in r.stderr and "train.py" in r.stderr
