@@ -77,8 +77,8 @@ def classify(number: str | None) -> tuple[str, str]:
         return (VIRTUAL if d.startswith(VIRTUAL_PREFIXES) else MOBILE), ""
     if re.fullmatch(r"[48]00[0-9]{7}", d):
         return TOLLFREE, ""
-    if re.fullmatch(r"0[1-9][0-9]{1,2}9[56][0-9]{3,4}", d):
-        return SERVICE, ""  # area code + service number (021-95588)
+    if re.fullmatch(r"0[1-9][0-9]{1,2}(?:9[56][0-9]{3,4}|1[0-2][0-9]{3})", d):
+        return SERVICE, ""  # area code + service number (021-95588, 010-12321, 010-96169)
     if re.fullmatch(r"0[1-9][0-9]{8,10}", d):
         # area code + 7/8 digits; an area code followed by a service number (021-95588) is a service number
         if re.fullmatch(r"0[1-9][0-9]{1,2}9[56][0-9]{3}", d):
