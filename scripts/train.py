@@ -89,7 +89,8 @@ def main(argv=None) -> int:
         keep = set(fams[: args.limit])
         rows = [r for r in rows if r["family"] in keep]
     pl = pipeline.default()
-    analyses = [pl.analyze(r["text"], sender=r.get("sender"), received_at=r.get("received_at")) for r in rows]
+    bursts = pipeline.burst_flags((r.get("sender"), r.get("received_at")) for r in rows)
+    analyses = [pl.analyze(r["text"], sender=r.get("sender"), received_at=r.get("received_at"), burst=b) for r, b in zip(rows, bursts)]
     y = np.array([r["label"] for r in rows])
     fam = np.array([r["family"] for r in rows])
     test = np.array([heldout_family(f) for f in fam])

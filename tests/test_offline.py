@@ -54,6 +54,7 @@ def test_no_message_text_in_caches(tmp_path):
     _run("on", tmp_path)
     for root, _, files in os.walk(tmp_path):
         for f in files:
-            data = open(os.path.join(root, f), "rb").read()
+            with open(os.path.join(root, f), "rb") as fh:
+                data = fh.read()
             for m in MESSAGES:
                 assert m[:10].encode() not in data, f"message text found in {f}"

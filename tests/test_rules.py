@@ -10,7 +10,7 @@ RULES = default_rules().rules
 
 
 def _fired(pipeline, ex, rule_id):
-    a = pipeline.analyze(ex.text, sender=ex.sender, received_at=ex.received_at)
+    a = pipeline.analyze(ex.text, sender=ex.sender, received_at=ex.received_at, burst=ex.burst)
     return a, [h for h in a.hits if h.rule.id == rule_id]
 
 

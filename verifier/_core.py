@@ -30,12 +30,16 @@ def _lang(lang: str) -> str:
     return lang
 
 
-def _build(analysis, probs: dict[str, float], lang: str) -> Verdict:
+def _build(analysis, probs: dict[str, float], lang: str, terms=None) -> Verdict:
+    """``terms(label)`` gives the model's top n-grams toward a label (for model evidence)."""
     from . import pipeline
 
     reg = pipeline.default().registry
     label, conf, decided_by = explain.decide(analysis.hits, probs)
     evidence = explain.evidence_of(analysis, lang)
+    if label != "legitimate" and terms is not None and not any(e.start is not None and e.label == label for e in evidence):
+        # the model decided on wording no rule names: show which words
+        evidence = evidence + explain.model_evidence(analysis, terms(label), label, lang)
     lender = analysis.lender
     notes = []
     if analysis.norm.truncated:
@@ -51,18 +55,19 @@ def _build(analysis, probs: dict[str, float], lang: str) -> Verdict:
     )
 
 
-def _analyses(pl, text: str, sender, when) -> list[tuple[int, object]]:
+def _analyses(pl, text: str, sender, when, burst: bool = False) -> list[tuple[int, object]]:
     """One analysis per message in the paste, with its offset in the original text."""
     segs = paste.segments(text) if len(text) <= 20_000 else [(0, len(text))]
     if len(segs) == 1:
-        return [(0, pl.analyze(text, sender=sender, received_at=when))]
-    return [(a, pl.analyze(text[a:b], sender=sender, received_at=when)) for a, b in segs]
+        return [(0, pl.analyze(text, sender=sender, received_at=when, burst=burst))]
+    return [(a, pl.analyze(text[a:b], sender=sender, received_at=when, burst=burst)) for a, b in segs]
 
 
-def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str) -> Verdict:
+def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str, terms=None) -> Verdict:
     """A paste of several messages is judged by its most severe one; every message's evidence
-    is shown, with offsets into the whole paste."""
-    verdicts = [(off, _build(a, p, lang)) for (off, a), p in zip(parts, probs)]
+    is shown, with offsets into the whole paste. ``terms(i, label)`` gives part i's model n-grams."""
+    verdicts = [(off, _build(a, p, lang, (lambda L, i=i: terms(i, L)) if terms else None))
+                for i, ((off, a), p) in enumerate(zip(parts, probs))]
     if len(verdicts) == 1:
         return verdicts[0][1]
     worst_i = max(range(len(verdicts)), key=lambda i: (explain.SEVERITY[verdicts[i][1].label], verdicts[i][1].confidence))
@@ -86,8 +91,9 @@ def check_one(text, sender=None, received_at=None, lang="zh") -> Verdict:
     lang = _lang(lang)
     text = coerce_text(text)
     parts = _analyses(pipeline.default(), text, sender, received_at)
-    probs = model.default().predict_proba([a for _, a in parts])
-    return _combine(parts, probs, lang)
+    m = model.default()
+    probs, X = m.predict([a for _, a in parts])
+    return _combine(parts, probs, lang, lambda i, L: m.top_terms(X, i, L))
 
 
 def _item(x) -> tuple:
@@ -114,6 +120,7 @@ def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Ite
     pl = pipeline.default()
     m = model.default()
     it = iter(items)
+    bursts = pipeline.BurstTracker()
     while True:
         chunk = list(islice(it, batch_size))
         if not chunk:
@@ -126,14 +133,17 @@ def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Ite
             except (ValueError, TypeError) as e:
                 items.append(e)
                 continue
-            items.append(_analyses(pl, t, sender, when))
+            items.append(_analyses(pl, t, sender, when, bursts.flag(sender, when)))
         flat = [a for parts in items if not isinstance(parts, Exception) for _, a in parts]
-        probs = iter(m.predict_proba(flat)) if flat else iter(())
+        probs, X = m.predict(flat) if flat else ([], None)
+        k = 0
         for parts in items:
             if isinstance(parts, Exception):
                 yield empty_verdict(lang, None if isinstance(parts, ValueError) else str(parts))
             else:
-                yield _combine(parts, [next(probs) for _ in parts], lang)
+                base = k
+                yield _combine(parts, probs[k:k + len(parts)], lang, lambda i, L, base=base: m.top_terms(X, base + i, L))
+                k += len(parts)
 
 
 __all__ = ["check_one", "check_batch", "coerce_text", "Evidence", "Verdict"]

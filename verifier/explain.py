@@ -118,6 +118,51 @@ def evidence_of(analysis, lang: str) -> list[Evidence]:
     return out
 
 
+_PLACEHOLDERS = ("网址", "电话", "金额")
+_MODEL_TEXT = {
+    "zh": {"scam": "措辞与诈骗短信相似", "abusive": "措辞与违规催收短信相似", "suspicious": "措辞与来源不明的短信相似",
+           "legitimate": "措辞与正规提醒相似"},
+    "en": {"scam": "wording typical of scam messages", "abusive": "wording typical of abusive collection",
+           "suspicious": "wording typical of unverifiable messages", "legitimate": "wording typical of genuine reminders"},
+}
+
+
+def model_evidence(analysis, terms: list[tuple[str, float]], label: str, lang: str, k: int = 3) -> list[Evidence]:
+    """Where the words that pushed the model toward ``label`` occur in the message (merged
+    into phrases), as evidence with exact spans of the original text."""
+    import re
+
+    norm = analysis.norm
+    text0 = re.sub(r"[0-9]", "0", norm.text)  # the n-grams saw digits as 0; same length
+    spans: list[list] = []
+    for name, c in terms:
+        term = name.split("__", 1)[1].replace(" ", "")
+        if len(term) < 2 or any(p in term for p in _PLACEHOLDERS) or not term.strip():
+            continue
+        i = text0.find(term)
+        if i < 0:
+            continue
+        spans.append([i, i + len(term), c])
+    spans.sort()
+    merged: list[list] = []
+    for s, e, c in spans:
+        if merged and s <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], e)
+            merged[-1][2] += c
+        else:
+            merged.append([s, e, c])
+    merged.sort(key=lambda m: -m[2])
+    out = []
+    why = _MODEL_TEXT["en" if lang == "en" else "zh"][label]
+    for s, e, c in merged[:k]:
+        a, b = norm.to_raw(s, e)
+        quote = norm.raw[a:b]
+        if not quote.strip():
+            continue
+        out.append(Evidence("model_wording", a, b, quote, round(c, 3), why, label, ""))
+    return out
+
+
 # ---- summary ----------------------------------------------------------------------------------
 _SUMMARY = {
     "zh": {

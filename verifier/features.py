@@ -107,6 +107,9 @@ class TextField(BaseEstimator, TransformerMixin):
     def transform(self, X):
         return [a.masked for a in X]
 
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["masked_text"], dtype=object)
+
 
 # ---- jieba, set up once, quietly, with a per-user cache and the domain dictionary ---------
 _JIEBA_LOCK = threading.Lock()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 
 import json
+import re
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
@@ -31,9 +32,25 @@ def _pick(d: dict, keys) -> object:
 
 
 def _lines(f, name: str, on_problem: Callable[[str], None]) -> Iterator[tuple[int, str]]:
-    for no, raw in enumerate(f, 1):
-        if len(raw) > MAX_LINE:
-            raw = raw[:MAX_LINE]
+    """Decoded lines, each on its own; a line longer than MAX_LINE is cut there (on a character
+    boundary) and the rest of it skipped without reading it into memory."""
+    no = 0
+    while True:
+        raw = f.readline(MAX_LINE)
+        if not raw:
+            return
+        no += 1
+        if len(raw) >= MAX_LINE and not raw.endswith(b"\n"):
+            while True:  # drop the rest of an overlong line, chunk by chunk
+                rest = f.readline(MAX_LINE)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            cut = len(raw)
+            while cut > 0 and (raw[cut - 1] & 0xC0) == 0x80:
+                cut -= 1
+            if cut > 0 and raw[cut - 1] >= 0xC0:
+                cut -= 1  # a lead byte whose continuation was cut off
+            raw = raw[:cut]
         try:
             line = raw.decode("utf-8-sig" if no == 1 else "utf-8")
         except UnicodeDecodeError as e:
@@ -190,7 +207,7 @@ def _xml(f, name, on_problem):
 
     n = 0
     try:
-        for _, el in ET.iterparse(f, events=("end",)):
+        for _, el in ET.iterparse(_CharRefFixer(f), events=("end",)):
             if el.tag == "sms":
                 n += 1
                 body = el.get("body")
@@ -203,6 +220,50 @@ def _xml(f, name, on_problem):
     except ET.ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else "?"
         on_problem(f"{name}: line {line}: malformed XML ({e}); messages after this point were not read")
+
+
+_SURROGATE_REF = re.compile(rb"&#(5[5-7][0-9]{3});(?:&#(5[67][0-9]{3});)?")
+_HIGH_REF_AT_END = re.compile(rb"&#(?:55[2-9][0-9]{2}|56[0-2][0-9]{2}|563[01][0-9]);$")  # ⊇ 55296..56319
+
+
+def _fix_refs(m: re.Match) -> bytes:
+    hi = int(m.group(1))
+    lo = int(m.group(2)) if m.group(2) else None
+    if 0xD800 <= hi <= 0xDBFF and lo is not None and 0xDC00 <= lo <= 0xDFFF:
+        return b"&#%d;" % (0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+    first = m.group(0)[: len(m.group(1)) + 3]
+    tail = m.group(0)[len(first):]
+    head = b"&#65533;" if 0xD800 <= hi <= 0xDFFF else first
+    return head + (_SURROGATE_REF.sub(_fix_refs, tail) if tail else b"")
+
+
+class _CharRefFixer:
+    """SMS Backup & Restore writes an emoji as two UTF-16 surrogate references
+    (``&#55357;&#56832;``), which XML forbids and expat rejects. Joins each pair into one
+    reference (a lone surrogate becomes U+FFFD) while streaming, so one emoji does not stop
+    the file."""
+
+    def __init__(self, f):
+        self.f = f
+        self.rest = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            chunk = self.f.read(size if size and size > 0 else 1 << 16)
+            data = self.rest + chunk
+            if not chunk:
+                self.rest = b""
+                return _SURROGATE_REF.sub(_fix_refs, data)
+            cut = len(data)
+            amp = data.rfind(b"&", max(0, cut - 10))
+            if amp >= 0 and b";" not in data[amp:]:
+                cut = amp  # a reference cut in two
+            high = _HIGH_REF_AT_END.search(data, max(0, cut - 8), cut)
+            if high:
+                cut = high.start()  # a high surrogate: its low half may come next
+            self.rest = data[cut:]
+            if cut:
+                return _SURROGATE_REF.sub(_fix_refs, data[:cut])
 
 
 def _ms(v):

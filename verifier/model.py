@@ -31,8 +31,60 @@ class Model:
     path: Path
 
     def predict_proba(self, analyses) -> list[dict[str, float]]:
-        P = self.estimator.predict_proba(list(analyses))
-        return [{lab: float(p[i]) for i, lab in enumerate(self.labels)} for p in P]
+        return self.predict(analyses)[0]
+
+    def predict(self, analyses):
+        """(probabilities per message, the sparse feature matrix) — the matrix lets
+        :meth:`top_terms` say which words pushed the model, without transforming twice."""
+        X = self.estimator[:-1].transform(list(analyses))
+        P = self.estimator[-1].predict_proba(X)
+        return [{lab: float(p[i]) for i, lab in enumerate(self.labels)} for p in P], X
+
+    def top_terms(self, X, row: int, label: str, k: int = 6) -> list[tuple[str, float]]:
+        """The text n-grams of message ``row`` that pushed the model most toward ``label``."""
+        W, names = _term_weights(self)
+        if W is None or label not in self.labels:
+            return []
+        x = X.getrow(row)
+        w = W[self.labels.index(label)]
+        out = []
+        for j, v in zip(x.indices, x.data):
+            name = names[j]
+            if not name.startswith(("chars__", "words__")):
+                continue
+            c = float(v * w[j])
+            if c > 0:
+                out.append((name, c))
+        out.sort(key=lambda t: -t[1])
+        return out[:k]
+
+
+_TERM_CACHE: dict[int, tuple] = {}
+
+
+def _term_weights(m: "Model"):
+    """Per-label weights of the features relative to the other labels (linear models: the
+    calibrated folds' coefficients averaged; tree models: feature importances)."""
+    key = id(m.estimator)
+    if key in _TERM_CACHE:
+        return _TERM_CACHE[key]
+    import numpy as np
+
+    clf = m.estimator[-1]
+    inner = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
+    W = None
+    if all(hasattr(e, "coef_") for e in inner):
+        C = np.mean([e.coef_ for e in inner], axis=0)
+        W = C - C.mean(axis=0, keepdims=True)
+    elif all(hasattr(e, "feature_importances_") for e in inner):
+        imp = np.mean([e.feature_importances_ for e in inner], axis=0)
+        W = np.tile(imp, (len(m.labels), 1))
+    try:
+        names = [str(n) for n in m.estimator[:-1].get_feature_names_out()]
+    except Exception:  # pragma: no cover - an estimator without feature names
+        W, names = None, []
+    _TERM_CACHE[key] = (W, names)
+    return W, names
 
 
 def sha256_file(path: Path) -> str:

@@ -81,7 +81,7 @@ class Pipeline:
         self.registry = registry
         self.rules = rules
 
-    def analyze(self, text: str, sender: str | None = None, received_at=None) -> Analysis:
+    def analyze(self, text: str, sender: str | None = None, received_at=None, burst: bool = False) -> Analysis:
         norm = normalize(text)
         t = norm.text
         reg = self.registry
@@ -189,6 +189,10 @@ class Pipeline:
             add("contact.qq", (q.start, q.end))
         for w in accounts.wechat_ids(t):
             add("contact.wechat", (w.start, w.end))
+        for m in accounts.emails(t):
+            add("contact.email", (m.start, m.end))
+        for m in accounts.alipay_accounts(t):
+            add("account.alipay", (m.start, m.end))
         amts = money_dates.amounts(t)
         for a in amts:
             add("amount.any", (a.start, a.end))
@@ -210,6 +214,8 @@ class Pipeline:
             add("time.given")
             if when.hour >= 22 or when.hour < 8:
                 add("time.night")
+        if burst:
+            add("time.burst")
 
         sig_spans = tuple(span for _, span, _ in sigs)
         hits = tuple(self.rules.run(Doc(t, f, sig_spans)))
@@ -219,6 +225,61 @@ class Pipeline:
             lender=lender or (sender_owner if sender_owner is not None and sender_owner.is_lender else None),
             names=names, signatures=tuple(sigs), urls=found_urls, phones=found_phones, facts=f, hits=hits, masked=masked,
         )
+
+
+BURST_COUNT = 3          # this many messages from one sender …
+BURST_WINDOW_S = 3600    # … within an hour is a burst (harassing frequency)
+
+
+class BurstTracker:
+    """Flags messages that arrive in a burst from the same sender (needs sender and time).
+    Feed messages in arrival order or not: each message is compared with the others seen."""
+
+    def __init__(self, keep: int = 64):
+        self.seen: dict[str, list[float]] = {}
+        self.keep = keep
+
+    def flag(self, sender, received_at) -> bool:
+        when = parse_time(received_at)
+        if not sender or when is None:
+            return False
+        key = phones.canonical(str(sender)) or str(sender)
+        try:
+            ts = when.timestamp()
+        except (OverflowError, OSError, ValueError):
+            return False
+        lst = self.seen.setdefault(key, [])
+        lst.append(ts)
+        if len(lst) > self.keep:
+            del lst[0]
+        near = sum(1 for x in lst if abs(x - ts) <= BURST_WINDOW_S)
+        return near >= BURST_COUNT
+
+
+def burst_flags(items) -> list[bool]:
+    """Burst flag of each (sender, received_at) pair, looking at the whole list (training, batches)."""
+    items = list(items)
+    by_sender: dict[str, list[float]] = {}
+    stamps = []
+    for sender, when in items:
+        t = parse_time(when)
+        ts = None
+        if sender and t is not None:
+            try:
+                ts = t.timestamp()
+            except (OverflowError, OSError, ValueError):
+                ts = None
+        stamps.append(ts)
+        if ts is not None:
+            by_sender.setdefault(phones.canonical(str(sender)) or str(sender), []).append(ts)
+    out = []
+    for (sender, _), ts in zip(items, stamps):
+        if ts is None:
+            out.append(False)
+            continue
+        lst = by_sender[phones.canonical(str(sender)) or str(sender)]
+        out.append(sum(1 for x in lst if abs(x - ts) <= BURST_WINDOW_S) >= BURST_COUNT)
+    return out
 
 
 _DIGITS = re.compile(r"[0-9]+")

@@ -11,6 +11,9 @@ _WECHAT = re.compile(
     r"(?:微信|weixin|wechat|vx|wx|v信|威信|薇信|徽信|维信|卫星|v x|加v|\+v|加微)[号:：为是]?\s?"
     r"(?:号|id)?[:：]?\s?([a-z][-_a-z0-9]{5,19}|1[3-9][0-9]{9})(?![a-z0-9_-])"
 )
+_EMAIL = re.compile(r"(?<![a-z0-9._%+-])([a-z0-9._%+-]{2,40}@[a-z0-9-]{1,40}(?:\.[a-z0-9-]{1,20}){1,3})(?![a-z0-9-])")
+_ALIPAY = re.compile(r"(?:支付宝|alipay|zfb)(?:账号|账户|帐号|号)?[:：为是]?\s?(?:转(?:账|入|到)?(?:至|到)?)?\s?"
+                     r"([a-z0-9._%+-]{2,40}@[a-z0-9-]{1,40}(?:\.[a-z0-9-]{1,20}){1,3}|1[3-9][0-9]{9})")
 _REPLY = re.compile(r"(?:回复?|短信回复|编辑短信)\s?([a-z]{1,6}(?:\+?[0-9]{0,4})?)(?![a-z])")
 
 
@@ -58,6 +61,15 @@ def qq_ids(text: str) -> list[Found]:
 
 def wechat_ids(text: str) -> list[Found]:
     return [Found(m.start(1), m.end(1), m.group(1)) for m in _WECHAT.finditer(text)]
+
+
+def emails(text: str) -> list[Found]:
+    return [Found(m.start(1), m.end(1), m.group(1)) for m in _EMAIL.finditer(text)]
+
+
+def alipay_accounts(text: str) -> list[Found]:
+    """An Alipay account (e-mail or phone) written next to 支付宝: a personal collection account."""
+    return [Found(m.start(1), m.end(1), m.group(1)) for m in _ALIPAY.finditer(text)]
 
 
 def reply_codes(text: str) -> list[Found]:

@@ -17,9 +17,9 @@ PREDICATES = frozenset("""
 lender.named lender.licensed lender.none signature.present signature.known signature.unknown signature.never_used
 url.any url.official url.other_lender url.unknown url.lookalike url.ip url.shortener url.odd_tld url.idn
 phone.any phone.official phone.other_lender phone.unknown phone.mobile phone.landline phone.tollfree phone.foreign
-card.number contact.qq contact.wechat amount.any date.any deadline.short
+card.number contact.qq contact.wechat contact.email account.alipay amount.any date.any deadline.short
 sender.given sender.service sender.port sender.official sender.mobile sender.virtual sender.foreign sender.landline
-sender.tollfree sender.malformed time.night time.given
+sender.tollfree sender.malformed time.night time.given time.burst
 """.split())
 _KEYS = {"id", "label", "weight", "hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
          "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent"}
@@ -35,6 +35,7 @@ class Example:
     text: str
     sender: str | None = None
     received_at: str | None = None
+    burst: bool = False  # the message came in a burst from the same sender (see pipeline.burst_flags)
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,8 @@ def _examples(where: str, v, key: str) -> tuple[Example, ...]:
     for x in v:
         if isinstance(x, str):
             out.append(Example(x))
-        elif isinstance(x, dict) and isinstance(x.get("text"), str) and set(x) <= {"text", "sender", "received_at"}:
-            out.append(Example(x["text"], x.get("sender"), x.get("received_at")))
+        elif isinstance(x, dict) and isinstance(x.get("text"), str) and set(x) <= {"text", "sender", "received_at", "burst"}:
+            out.append(Example(x["text"], x.get("sender"), x.get("received_at"), bool(x.get("burst", False))))
         else:
             raise RuleError(f"{where}: bad entry in '{key}': {x!r}")
     return tuple(out)
