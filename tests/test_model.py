@@ -77,3 +77,24 @@ def test_cli_reports_model_problem_without_traceback(tmp_path):
     r = subprocess.run([sys.executable, "-m", "verifier", "check", "您的借款已逾期，请尽快还款"], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 3
     assert "Traceback" not in r.stderr and "train.py" in r.stderr
+
+
+def test_fast_path_agrees_with_sklearn():
+    """The per-message fast path computes exactly the Pipeline's predict_proba."""
+    import numpy as np
+
+    from verifier import pipeline
+
+    m = model.load(MD)
+    pl = pipeline.default()
+    texts = []
+    for p in sorted((Path(__file__).resolve().parent.parent / "data" / "corpus").glob("*.jsonl")):
+        lines = p.read_text(encoding="utf-8").splitlines()
+        texts += [json.loads(x) for x in lines[::25]]
+    analyses = [pl.analyze(r["text"], sender=r.get("sender"), received_at=r.get("received_at")) for r in texts]
+    fast, _ = m.predict(analyses)
+    assert model._fast(m) is not None, "the shipped model should use the fast path"
+    ref = m.estimator.predict_proba(analyses)
+    labels = [str(c) for c in m.estimator.classes_]
+    got = np.array([[p[lab] for lab in labels] for p in fast])
+    assert np.abs(got - ref).max() < 1e-6

@@ -31,6 +31,7 @@ def test_entry_is_valid(entry):
     for d in entry.get("domains", []):
         assert d == d.lower() and "://" not in d and "/" not in d
         assert urls.parse_host(d) is not None, f"domain {d!r} has no public suffix"
+        assert urls.parse_host(d)[0] == d, f"domain {d!r} must be a registrable domain (eTLD+1)"
     for a in [*entry.get("aliases", []), *entry.get("products", []), *entry.get("signatures", [])]:
         assert len(normalize(a).text) >= 2, f"alias {a!r} too short"
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -49,53 +51,58 @@ class StructuredFeatures(BaseEstimator, TransformerMixin):
         return self.feature_names_
 
     def transform(self, X):
-        idx = self.index_
         rows, cols, vals = [], [], []
         for r, a in enumerate(X):
-            feats: dict[int, float] = {}
-
-            def put(name, v=1.0):
-                j = idx.get(name)
-                if j is not None:
-                    feats[j] = feats.get(j, 0.0) + v
-
-            prior = dict.fromkeys(LABELS, 0.0)
-            seen = set()
-            for h in a.hits:
-                if h.rule.id not in seen:
-                    put(f"rule:{h.rule.id}")
-                    prior[h.rule.label] += h.rule.weight
-                    seen.add(h.rule.id)
-                    if h.rule.hard:
-                        put("prior:hard")
-            for L, v in prior.items():
-                if v:
-                    put(f"prior:{L}", math.log1p(v))
-            for p in a.facts:
-                put(f"fact:{p}")
-            put(f"sender:{a.sender_class}" if a.sender_class else "sender:none")
-            if a.lender is not None:
-                put(f"lender_kind:{a.lender.kind}")
-                if a.lender.licensed:
-                    put("lender:licensed")
-            else:
-                put("lender:none")
-            put("count:urls", min(len(a.urls), 3) / 3)
-            put("count:phones", min(len(a.phones), 3) / 3)
-            put("count:hits", min(len(seen), 8) / 8)
-            n = len(a.text)
-            put("len:log", min(math.log1p(n) / 6, 1.5))
-            if n < 30:
-                put("len:short")
-            if n > 200:
-                put("len:long")
-            for sg, _, _ in a.signatures:
-                put(f"signature:{sg.style}")
-            for j, v in feats.items():
+            for j, v in self.row(a).items():
                 rows.append(r)
                 cols.append(j)
-                vals.append(min(v, 1.5) if not self.feature_names_[j].startswith(("prior:", "len:", "count:")) else v)
+                vals.append(v)
         return sp.csr_matrix((vals, (rows, cols)), shape=(len(X), len(self.feature_names_)), dtype=np.float64)
+
+    def row(self, a) -> dict[int, float]:
+        """The features of one Analysis as {column: value} (shared by transform and the fast path)."""
+        idx = self.index_
+        feats: dict[int, float] = {}
+
+        def put(name, v=1.0):
+            j = idx.get(name)
+            if j is not None:
+                feats[j] = feats.get(j, 0.0) + v
+
+        prior = dict.fromkeys(LABELS, 0.0)
+        seen = set()
+        for h in a.hits:
+            if h.rule.id not in seen:
+                put(f"rule:{h.rule.id}")
+                prior[h.rule.label] += h.rule.weight
+                seen.add(h.rule.id)
+                if h.rule.hard:
+                    put("prior:hard")
+        for L, v in prior.items():
+            if v:
+                put(f"prior:{L}", math.log1p(v))
+        for p in a.facts:
+            put(f"fact:{p}")
+        put(f"sender:{a.sender_class}" if a.sender_class else "sender:none")
+        if a.lender is not None:
+            put(f"lender_kind:{a.lender.kind}")
+            if a.lender.licensed:
+                put("lender:licensed")
+        else:
+            put("lender:none")
+        put("count:urls", min(len(a.urls), 3) / 3)
+        put("count:phones", min(len(a.phones), 3) / 3)
+        put("count:hits", min(len(seen), 8) / 8)
+        n = len(a.text)
+        put("len:log", min(math.log1p(n) / 6, 1.5))
+        if n < 30:
+            put("len:short")
+        if n > 200:
+            put("len:long")
+        for sg, _, _ in a.signatures:
+            put(f"signature:{sg.style}")
+        names = self.feature_names_
+        return {j: (min(v, 1.5) if not names[j].startswith(("prior:", "len:", "count:")) else v) for j, v in feats.items()}
 
 
 class TextField(BaseEstimator, TransformerMixin):
@@ -128,11 +135,22 @@ def _jieba():
     with _JIEBA_LOCK:
         if _JIEBA is not None:
             return _JIEBA
+        import sys
         import warnings
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import jieba
+        # jieba 0.42 imports pkg_resources only to find its own files (and falls back to plain
+        # paths without it); that import costs ~0.1 s and a deprecation warning, so hide it
+        # while jieba is imported when nothing else has loaded it
+        hide = "pkg_resources" not in sys.modules
+        if hide:
+            sys.modules["pkg_resources"] = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import jieba
+        finally:
+            if hide:
+                sys.modules.pop("pkg_resources", None)
         jieba.setLogLevel(logging.WARNING)
         logging.getLogger("jieba").setLevel(logging.WARNING)
         # a trimmed dictionary (jieba's 60k most frequent words + domain words, see
@@ -151,9 +169,30 @@ def _jieba():
         return tok
 
 
+# jieba's own block split: runs of these characters are segmented, everything else is
+# emitted character by character (jieba.Tokenizer.cut with HMM=False)
+_HAN_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+
+
+@lru_cache(maxsize=50_000)
+def _cut_block(block: str) -> tuple[str, ...]:
+    return tuple(_jieba().lcut(block, HMM=False))
+
+
 def jieba_tokens(text: str) -> list[str]:
-    """Words of the masked text (punctuation and spaces dropped). Module level: it pickles."""
-    return [w for w in _jieba().lcut(text, HMM=False) if w.strip() and not _is_punct(w)]
+    """Words of the masked text (punctuation and spaces dropped). Module level: it pickles.
+
+    The same tokens as ``jieba.lcut(text, HMM=False)``, computed per block with a cache: SMS
+    repeat their phrases (如已还款请忽略, 请登录App还款), so most blocks are cut only once."""
+    out: list[str] = []
+    for i, part in enumerate(_HAN_BLOCK.split(text)):
+        if not part:
+            continue
+        if i % 2:  # a block jieba segments
+            out.extend(w for w in _cut_block(part) if not _is_punct(w))
+        else:
+            out.extend(c for c in part if c.strip() and not _is_punct(c))
+    return out
 
 
 def _is_punct(w: str) -> bool:

@@ -34,21 +34,32 @@ class Model:
         return self.predict(analyses)[0]
 
     def predict(self, analyses):
-        """(probabilities per message, the sparse feature matrix) — the matrix lets
-        :meth:`top_terms` say which words pushed the model, without transforming twice."""
-        X = self.estimator[:-1].transform(list(analyses))
+        """(probabilities per message, feature rows) — a row is (column indices, values); the
+        rows let :meth:`top_terms` say which words pushed the model, without recomputing."""
+        analyses = list(analyses)
+        fast = _fast(self)
+        if fast is not None:
+            rows = [fast.features(a) for a in analyses]
+            P = [fast.proba(i, v) for i, v in rows]
+            order = [fast.classes.index(lab) for lab in self.labels]
+            return [{lab: float(p[k]) for lab, k in zip(self.labels, order)} for p in P], rows
+        if not analyses:
+            return [], []
+        X = self.estimator[:-1].transform(analyses)
         P = self.estimator[-1].predict_proba(X)
-        return [{lab: float(p[i]) for i, lab in enumerate(self.labels)} for p in P], X
+        X = X.tocsr()
+        rows = [(X.indices[X.indptr[r]:X.indptr[r + 1]], X.data[X.indptr[r]:X.indptr[r + 1]]) for r in range(X.shape[0])]
+        return [{lab: float(p[i]) for i, lab in enumerate(self.labels)} for p in P], rows
 
-    def top_terms(self, X, row: int, label: str, k: int = 6) -> list[tuple[str, float]]:
+    def top_terms(self, rows, row: int, label: str, k: int = 6) -> list[tuple[str, float]]:
         """The text n-grams of message ``row`` that pushed the model most toward ``label``."""
         W, names = _term_weights(self)
         if W is None or label not in self.labels:
             return []
-        x = X.getrow(row)
+        idx, vals = rows[row]
         w = W[self.labels.index(label)]
         out = []
-        for j, v in zip(x.indices, x.data):
+        for j, v in zip(idx, vals):
             name = names[j]
             if not name.startswith(("chars__", "words__")):
                 continue
@@ -57,6 +68,21 @@ class Model:
                 out.append((name, c))
         out.sort(key=lambda t: -t[1])
         return out[:k]
+
+
+_FAST: dict[int, object] = {}
+
+
+def _fast(m: "Model"):
+    key = id(m.estimator)
+    if key not in _FAST:
+        from .fastpath import FastLinear, Unsupported
+
+        try:
+            _FAST[key] = FastLinear(m.estimator)
+        except (Unsupported, AttributeError, TypeError):
+            _FAST[key] = None
+    return _FAST[key]
 
 
 _TERM_CACHE: dict[int, tuple] = {}
@@ -147,7 +173,7 @@ def save(estimator, card: dict, directory: Path) -> Path:
 
     directory.mkdir(parents=True, exist_ok=True)
     mpath = directory / MODEL_FILE
-    joblib.dump(estimator, mpath, compress=("xz", 6))
+    joblib.dump(estimator, mpath, compress=("zlib", 3))  # fast to load; xz took ~5x longer
     card = dict(card)
     card["model_sha256"] = sha256_file(mpath)
     card["model_bytes"] = mpath.stat().st_size

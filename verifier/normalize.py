@@ -75,6 +75,7 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=65536)
 def _is_sep(ch: str) -> bool:
     if ch in _SEPARATORS:
         return True
@@ -109,66 +110,66 @@ def normalize(raw: str) -> Normalized:
     """Normalise ``raw`` (a str) for matching, keeping the offset map back to ``raw``."""
     truncated = len(raw) > MAX_CHARS
     src = raw[:MAX_CHARS] if truncated else raw
-    # pass 1: per-character folding; whole-string T→S first when it is length-preserving so that
-    # phrase-level conversions are used where they keep the alignment.
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    fold = _fold_char
-    for i, ch in enumerate(src):
-        f = fold(ch)
-        if not f:
-            continue
-        if len(f) == 1:
-            chars.append(f)
-            starts.append(i)
-            ends.append(i + 1)
-        else:
+    # pass 1: per-character folding (cached per character)
+    folded = list(map(_fold_char, src))
+    if all(len(f) == 1 for f in folded):  # the common case: one character in, one out
+        chars = folded
+        starts = list(range(len(src)))
+        ends = list(range(1, len(src) + 1))
+    else:
+        chars, starts, ends = [], [], []
+        for i, f in enumerate(folded):
             for c in f:
                 chars.append(c)
                 starts.append(i)
                 ends.append(i + 1)
-    # pass 2: separators between CJK characters, ideographic dots inside ASCII words, space runs
+    # pass 2: separators between CJK characters, ideographic dots inside ASCII words, space runs.
+    # Characters between separator runs are copied in slices.
     out: list[str] = []
     os_: list[int] = []
     oe: list[int] = []
     n = len(chars)
-    i = 0
-    while i < n:
+    sep = [k for k, c in enumerate(chars) if c == " " or _is_sep(c)]
+    last = 0  # first index not yet copied
+    si = 0
+    while si < len(sep):
+        i = sep[si]
+        j = i + 1
+        si += 1
+        while si < len(sep) and sep[si] == j:
+            j += 1
+            si += 1
+        if last < i:
+            out.extend(chars[last:i])
+            os_.extend(starts[last:i])
+            oe.extend(ends[last:i])
+        last = j
         c = chars[i]
-        if c == " " or _is_sep(c):
-            j = i
-            while j < n and (chars[j] == " " or _is_sep(chars[j])):
-                j += 1
-            prev = out[-1] if out else ""
-            nxt = chars[j] if j < n else ""
-            if prev and nxt and is_cjk(prev) and is_cjk(nxt) and j - i <= 3:
-                # a short separator run between two CJK characters is obfuscation ("征 信", "爆.通"),
-                # but a single sentence mark (，。；：) is punctuation unless the word is spaced out
-                # with it ("爆,通,讯,录": the same mark again right after the next character)
-                if not (j - i == 1 and c in _SENTENCE_MARKS and not _spaced_with(chars, i, j)):
-                    i = j
-                    continue
-            if j - i == 1 and c == "。" and prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
-                out.append(".")
-                os_.append(starts[i])
-                oe.append(ends[i])
-                i = j
+        prev = out[-1] if out else ""
+        nxt = chars[j] if j < n else ""
+        if prev and nxt and is_cjk(prev) and is_cjk(nxt) and j - i <= 3:
+            # a short separator run between two CJK characters is obfuscation ("征 信", "爆.通"),
+            # but a single sentence mark (，。；：) is punctuation unless the word is spaced out
+            # with it ("爆,通,讯,录": the same mark again right after the next character)
+            if not (j - i == 1 and c in _SENTENCE_MARKS and not _spaced_with(chars, i, j)):
                 continue
-            for k in range(i, j):  # keep the run, collapsing spaces
-                ck = chars[k]
-                if ck == " " and out and out[-1] == " ":
-                    oe[-1] = ends[k]
-                    continue
-                out.append(ck)
-                os_.append(starts[k])
-                oe.append(ends[k])
-            i = j
+        if j - i == 1 and c == "。" and prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
+            out.append(".")
+            os_.append(starts[i])
+            oe.append(ends[i])
             continue
-        out.append(c)
-        os_.append(starts[i])
-        oe.append(ends[i])
-        i += 1
+        for k in range(i, j):  # keep the run, collapsing spaces
+            ck = chars[k]
+            if ck == " " and out and out[-1] == " ":
+                oe[-1] = ends[k]
+                continue
+            out.append(ck)
+            os_.append(starts[k])
+            oe.append(ends[k])
+    if last < n:
+        out.extend(chars[last:n])
+        os_.extend(starts[last:n])
+        oe.extend(ends[last:n])
     # trim
     a, b = 0, len(out)
     while a < b and out[a] == " ":

@@ -76,6 +76,7 @@ class Registry:
     by_sender: dict[str, str] = field(default_factory=dict)
     never_sig: dict[str, str] = field(default_factory=dict)     # normalised signature -> id of the lender that never uses it
     brands: dict[str, str] = field(default_factory=dict)        # ascii brand token -> id (for look-alikes)
+    _memo: dict = field(default_factory=dict, repr=False)       # lookups repeat across messages
 
     # ---- building -------------------------------------------------------------------------
     @classmethod
@@ -124,11 +125,10 @@ class Registry:
             for s in L.sms_senders:
                 reg.by_sender[canonical(s)] = lid
             for d in L.domains:
-                d = d.lower().strip()
-                parsed = _urls.parse_host(d)
-                reg_dom = parsed[0] if parsed else d
-                reg.by_domain[d] = lid
-                reg.by_domain.setdefault(reg_dom, lid)
+                # registry domains are registrable domains (eTLD+1; tests/test_registry.py checks),
+                # so no suffix-list parsing is needed at load
+                reg_dom = d.lower().strip()
+                reg.by_domain[reg_dom] = lid
                 label = reg_dom.split(".", 1)[0]
                 if len(label) >= 2:
                     reg.brands.setdefault(label, lid)
@@ -174,6 +174,14 @@ class Registry:
         return out
 
     def lookup_name(self, name: str) -> Lender | None:
+        key = ("name", name)
+        if key not in self._memo:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            self._memo[key] = self._lookup_name(name)
+        return self._memo[key]
+
+    def _lookup_name(self, name: str) -> Lender | None:
         lid = self.by_name.get(normalize(name).text)
         if lid:
             return self.lenders[lid]
@@ -184,7 +192,10 @@ class Registry:
         return None
 
     def never_signature_of(self, name: str) -> Lender | None:
-        lid = self.never_sig.get(normalize(name).text)
+        key = ("never", name)
+        if key not in self._memo:
+            self._memo[key] = self.never_sig.get(normalize(name).text)
+        lid = self._memo[key]
         return self.lenders[lid] if lid else None
 
     def by_number(self, digits: str) -> Lender | None:
@@ -215,6 +226,14 @@ class Registry:
         """The registry lender whose domain or brand ``u`` imitates, or None."""
         if u.is_ip or self.domain_owner(u.domain):
             return None
+        key = ("lookalike", u.domain, u.subdomain)
+        if key not in self._memo:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            self._memo[key] = self._lookalike(u)
+        return self._memo[key]
+
+    def _lookalike(self, u: "_urls.Url") -> Lender | None:
         label = u.domain.split(".", 1)[0]
         labels = [label, *[x for x in u.subdomain.split(".") if x]]
         # punycode / IDN hosts: compare the ASCII parts only

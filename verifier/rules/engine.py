@@ -199,6 +199,7 @@ class RuleSet:
         self._only_when = [i for i, r in enumerate(self.rules) if not r.has_matchers]
         self._context_norm = [tuple(normalize(c).text for c in r.context) for r in self.rules]
         self._neg_norm = [tuple(normalize(c).text for c in r.negations) for r in self.rules]
+        self._neg_max = [max((len(n) for n in negs), default=0) for negs in self._neg_norm]
         self._combined = [re.compile("|".join(f"(?:{p.pattern})" for p in r.patterns)) if r.patterns else None for r in self.rules]
 
     def __len__(self) -> int:
@@ -224,8 +225,8 @@ class RuleSet:
                     if i not in silenced:
                         cands.setdefault(i, []).append((end - n + 1, end + 1))
         for i in self._pattern_rules:
-            if i in silenced:
-                continue
+            if i in silenced or not self._predicates_ok(self.rules[i], facts):
+                continue  # predicates first: cheaper than the regex
             for m in self._combined[i].finditer(text):
                 if m.end() > m.start():
                     cands.setdefault(i, []).append((m.start(), m.end()))
@@ -255,7 +256,13 @@ class RuleSet:
 
     @staticmethod
     def _predicates_ok(r: Rule, facts: Mapping) -> bool:
-        return all(p in facts for p in r.when) and not any(p in facts for p in r.when_not)
+        for p in r.when:
+            if p not in facts:
+                return False
+        for p in r.when_not:
+            if p in facts:
+                return False
+        return True
 
     def _filter_spans(self, i: int, r: Rule, text: str, spans, sig_spans):
         spans = sorted(set(spans), key=lambda s: (s[0], -s[1]))
@@ -268,8 +275,8 @@ class RuleSet:
             if r.scope == "signature" and not any(a <= s and e <= b for a, b in sig_spans):
                 continue
             if negs:
-                maxlen = max(len(n) for n in negs)
-                before = text[max(0, s - r.negation_window - maxlen):s]
+                lo = s - r.negation_window - self._neg_max[i]
+                before = text[lo if lo > 0 else 0:s]
                 if any(n in before for n in negs):
                     continue
             if ctx:
