@@ -124,8 +124,8 @@ class Pipeline:
             add("lender.named", (h.start, h.end))
             if h.lender.licensed:
                 add("lender.licensed", (h.start, h.end))
-        if not lender_hits and not sigs:
-            add("lender.none")
+        if not lender_hits and not any(L is not None and L.is_lender for _, _, L in sigs):
+            add("lender.none")  # no registry lender named or signed (a 【泛称】 signature names nobody)
         for sg, span, L in sigs:
             add("signature.present", span)
             if L is not None:
@@ -209,6 +209,8 @@ class Pipeline:
             add(pred)
             if sender_owner is not None and (lender is None or sender_owner.id == lender.id):
                 add("sender.official")
+            if sender_class == phones.FOREIGN and lender is not None and lender.never_foreign_sender:
+                add("sender.foreign_never")  # the named lender says it never sends from abroad
         when = parse_time(received_at)
         if when is not None:
             add("time.given")

@@ -19,7 +19,7 @@ url.any url.official url.other_lender url.unknown url.lookalike url.ip url.short
 phone.any phone.official phone.other_lender phone.unknown phone.mobile phone.landline phone.tollfree phone.foreign
 card.number contact.qq contact.wechat contact.email account.alipay amount.any date.any deadline.short
 sender.given sender.service sender.port sender.official sender.mobile sender.virtual sender.foreign sender.landline
-sender.tollfree sender.malformed time.night time.given time.burst
+sender.tollfree sender.malformed sender.foreign_never time.night time.given time.burst
 """.split())
 _KEYS = {"id", "label", "weight", "hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
          "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent"}
@@ -269,16 +269,22 @@ class RuleSet:
         kept: list[tuple[int, int]] = []
         ctx = self._context_norm[i]
         negs = self._neg_norm[i]
-        for s, e in spans:
-            if kept and s < kept[-1][1]:
-                continue  # overlaps a longer hit of the same rule
-            if r.scope == "signature" and not any(a <= s and e <= b for a, b in sig_spans):
-                continue
-            if negs:
+        negated: list[tuple[int, int]] = []
+        if negs:
+            # a negation before a hit cancels it, and every hit overlapping it ("谨防冒充法院发送
+            # 电子传票": 冒充 cancels 电子传票 and the 传票 inside it)
+            for s, e in spans:
                 lo = s - r.negation_window - self._neg_max[i]
                 before = text[lo if lo > 0 else 0:s]
                 if any(n in before for n in negs):
-                    continue
+                    negated.append((s, e))
+        for s, e in spans:
+            if kept and s < kept[-1][1]:
+                continue  # overlaps a longer hit of the same rule
+            if negated and any(s < b and a < e for a, b in negated):
+                continue
+            if r.scope == "signature" and not any(a <= s and e <= b for a, b in sig_spans):
+                continue
             if ctx:
                 if r.window > 0:
                     area = text[max(0, s - r.window):e + r.window]
