@@ -153,3 +153,16 @@ def test_cards_qq_wechat_reply():
 
 def test_order_number_is_not_a_card():
     assert accounts.cards(N("订单号:6222021234567890123")) == []
+
+
+@pytest.mark.parametrize("text", ["应还12500.15元", "金额10086.50", "共计95588.00元"])
+def test_decimals_are_not_phones(text):
+    assert phones.find(N(text)) == []
+
+
+def test_number_before_a_date_is_cut():
+    assert [p.digits for p in phones.find(N("95561  5月7日"))] == ["95561"]
+
+
+def test_ui_words_are_not_signatures():
+    assert signatures.find("[输入短信] 您好") == []

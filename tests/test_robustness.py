@@ -23,9 +23,10 @@ def _ok(text, **kw):
         return None
     assert v.label in LABELS
     d = v.to_dict()
+    ref = text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
     for e in d["evidence"]:
         if e["start"] is not None:
-            assert e["quote"] == text[e["start"]:e["end"]]
+            assert e["quote"] == ref[e["start"]:e["end"]]
     return v
 
 

@@ -71,13 +71,13 @@ def decide(hits, probs: dict[str, float]) -> tuple[str, float, str]:
     """(label, confidence, decided_by). A hard rule decides alone; an unsure model says
     'suspicious'; a 'legitimate' call that contradicts a strong scam/abuse signal is downgraded."""
     hard = sorted((h for h in hits if h.rule.hard), key=lambda h: -h.rule.weight)
-    if hard:
+    if hard and not any(h.rule.defuses_hard for h in hits):  # a scam WARNING quotes scam words: the model decides
         return "scam", max(probs.get("scam", 0.0), 0.9), f"rule:{hard[0].rule.id}"
     label = max(LABELS, key=lambda L: probs.get(L, 0.0))
     conf = probs.get(label, 0.0)
     if conf < UNSURE_BELOW and label != "suspicious":
         return "suspicious", 1.0 - probs.get("legitimate", 0.0) if label != "legitimate" else 1.0 - conf, "uncertain"
-    if label == "legitimate":
+    if label == "legitimate" and not any(h.rule.defuses_hard for h in hits):
         strong = [h for h in hits if h.rule.label in ("scam", "abusive") and h.rule.weight >= GUARD_WEIGHT]
         if strong:
             return "suspicious", 1.0 - conf, f"guard:{strong[0].rule.id}"

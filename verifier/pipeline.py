@@ -86,9 +86,11 @@ class Pipeline:
         t = norm.text
         reg = self.registry
 
-        if not sender:
-            m = _SENDER_IN_PASTE.search(t[:200])
-            if m:
+        pasted_sender = None  # the span of a "发件人：…" header, which is not a number in the message
+        m = _SENDER_IN_PASTE.search(t[:200])
+        if m:
+            pasted_sender = m.span(1)
+            if not sender:
                 sender = m.group(1)
         sender = str(sender).strip() if sender not in (None, "") else None
 
@@ -101,7 +103,8 @@ class Pipeline:
                 continue
             sigs.append((sg, span, reg.lookup_name(t[span[0]:span[1]])))
         found_urls = tuple(urls.find(t))
-        found_phones = tuple(p for p in phones.find(t) if not any(u.start <= p.start < u.end for u in found_urls))
+        found_phones = tuple(p for p in phones.find(t) if not any(u.start <= p.start < u.end for u in found_urls)
+                             and not (pasted_sender and pasted_sender[0] <= p.start < pasted_sender[1]))
 
         # ---- who does the message claim to be? signature first, then the first lender named ----
         lender = next((L for _, _, L in sigs if L is not None and L.is_lender), None)

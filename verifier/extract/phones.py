@@ -114,32 +114,58 @@ _EXCLUDE_BEFORE = re.compile(r"(?:订单|单号|编号|尾号|卡号|合同|流�
 _CN_RUN = re.compile(f"[{_CN_DIGIT_CHARS}]{{7,}}")
 
 
+_UNIT_AFTER = ("元", "万", "%", "期", "天", "年", "月", "日", "号", "点", "时", "分", "笔", "个", "次", "条", "岁", "块", "小")
+
+
+def _one(view: str, s: int, raw: str) -> Phone | None:
+    e = s + len(raw)
+    d = raw.replace(" ", "").replace("-", "")
+    if len(d.lstrip("+")) < 5:
+        return None
+    nxt = view[e:e + 1]
+    if nxt in _UNIT_AFTER and not d.startswith(("1", "0", "+", "4", "8", "9")):
+        return None
+    if nxt in _UNIT_AFTER and re.search(r"[ -][0-9]{1,2}$", raw):
+        return None  # "95561 5月": the last group belongs to a date or a count
+    if nxt in ("元", "万", "块") or view[max(0, s - 1):s] in ("￥", "¥", "$"):
+        return None  # an amount, not a phone
+    if nxt == "." and view[e + 1:e + 2].isdigit() or (s > 0 and view[s - 1] == "." and view[s - 2:s - 1].isdigit()):
+        return None  # a decimal number (12500.15)
+    if re.fullmatch(r"(19|20)[0-9]{2}", d) or re.fullmatch(r"20[0-9]{6}", d):
+        return None  # years, dates written 20260520
+    kind, carrier = classify(raw)
+    if kind == MALFORMED:
+        return None
+    if kind == SERVICE and not re.fullmatch(r"9[56][0-9]{3,6}|10[0-9]{3,6}|12[0-9]{3}|0[1-9][0-9]{1,2}-?(?:9[56][0-9]{3,4}|1[0-2][0-9]{3})|96110", d):
+        return None
+    return Phone(s, e, canonical(raw) if kind != FOREIGN else _digits(raw), kind, carrier)
+
+
+def digit_view(text: str) -> str:
+    """``text`` with runs of 7+ Chinese digits (一三八…) written as ASCII digits; same length,
+    so spans stay aligned."""
+    if any(c in text for c in "零〇一二三四五六七八九幺"):
+        return _CN_RUN.sub(lambda m: m.group(0).translate(CN_DIGITS), text)
+    return text
+
+
 def find(text: str) -> list[Phone]:
     """Phone numbers in normalised text (digits may be spaced, dashed or written in Chinese)."""
-    view = text
-    if any(c in text for c in "零〇一二三四五六七八九幺"):
-        # Chinese digits written out (一三八…): same length, so spans stay aligned
-        view = _CN_RUN.sub(lambda m: m.group(0).translate(CN_DIGITS), text)
+    view = digit_view(text)
     out: list[Phone] = []
     for m in _CAND.finditer(view):
-        s, e = m.span(1)
+        s = m.start(1)
         raw = m.group(1).rstrip(" -")
-        e = s + len(raw)
         if _EXCLUDE_BEFORE.search(view[max(0, s - 8):s]):
             continue
-        d = raw.replace(" ", "").replace("-", "")
-        if view[e:e + 1] in ("元", "万", "%", "期", "天", "年", "月", "日", "号", "点", "时", "分", "笔", "个", "次", "条") and not d.startswith(("1", "0", "+", "4", "8", "9")):
-            continue
-        if len(d.lstrip("+")) < 5:
-            continue
-        if re.fullmatch(r"(19|20)[0-9]{2}", d) or re.fullmatch(r"20[0-9]{6}", d):
-            continue  # years, dates written 20260520
-        kind, carrier = classify(raw)
-        if kind == MALFORMED:
-            continue
-        if kind == SERVICE and not re.fullmatch(r"9[56][0-9]{3,6}|10[0-9]{3,6}|12[0-9]{3}|0[1-9][0-9]{1,2}-?9[56][0-9]{3}|96110", d):
-            continue
-        if view[e:e + 1] in ("元", "万") or view[max(0, s - 1):s] in ("￥", "¥", "$"):
-            continue  # an amount, not a phone
-        out.append(Phone(s, e, canonical(raw) if kind != FOREIGN else _digits(raw), kind, carrier))
+        ph = _one(view, s, raw)
+        if ph is None and (" " in raw or "-" in raw):
+            # "95561 5月7日": the number ends before the space; try the shorter prefixes
+            cuts = [i for i, c in enumerate(raw) if c in " -"]
+            for c in reversed(cuts):
+                ph = _one(view, s, raw[:c])
+                if ph is not None:
+                    break
+        if ph is not None:
+            out.append(ph)
     return out

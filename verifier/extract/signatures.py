@@ -13,6 +13,11 @@ _DASH = re.compile(r"[-—－–]\s*([\u4e00-\u9fffA-Za-z]{2,14})\s*[。.!！]?\
 _OPTOUT = re.compile(r"(?:回|回复|拒收请回复|退订回)[a-zA-Z]{1,6}(?:退订|拒收)?[。.]?\s*$")
 
 
+# bracketed words of chat and SMS app UIs, not signatures
+_UI_WORDS = frozenset({"输入短信", "图片", "语音", "表情", "视频", "文件", "链接", "位置", "红包", "转账", "动画表情", "短信", "彩信",
+                       "转发", "复制", "删除", "已读", "未读", "草稿", "撤回", "系统消息", "通知", "截图", "微笑", "捂脸", "OK", "ok"})
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
     start: int   # raw span of the name (without brackets)
@@ -30,7 +35,7 @@ def find(raw: str) -> list[Signature]:
     lead = len(raw) - len(raw.lstrip())
     for m in _BRACKET.finditer(raw):
         name = m.group(1).strip()
-        if not name or len(name) < 2 or name.isdigit():
+        if not name or len(name) < 2 or name.isdigit() or name in _UI_WORDS:
             continue
         if m.start() <= lead + 0:
             style = "start" if raw[m.start()] != "[" else "square"

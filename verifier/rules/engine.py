@@ -21,7 +21,7 @@ card.number contact.qq contact.wechat contact.email account.alipay amount.any da
 sender.given sender.service sender.port sender.official sender.mobile sender.virtual sender.foreign sender.landline
 sender.tollfree sender.malformed sender.foreign_never time.night time.given time.burst
 """.split())
-_KEYS = {"id", "label", "weight", "hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
+_KEYS = {"id", "label", "weight", "hard", "defuses_hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
          "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent"}
 _FORBIDDEN_RE = re.compile(r"\\[bBwW]")
 
@@ -60,6 +60,7 @@ class Rule:
     examples_fire: tuple[Example, ...]
     examples_silent: tuple[Example, ...]
     file: str = ""
+    defuses_hard: bool = False  # a legitimate context (a scam WARNING) in which hard rules may not decide alone
 
     @property
     def has_matchers(self) -> bool:
@@ -125,6 +126,9 @@ def parse_rule(d: dict, file: str = "") -> Rule:
     hard = bool(d.get("hard", False))
     if hard and label != "scam":
         raise RuleError(f"{where}: only scam rules may be hard")
+    defuses = bool(d.get("defuses_hard", False))
+    if defuses and label != "legitimate":
+        raise RuleError(f"{where}: only legitimate rules may defuse hard rules")
     for k in ("zh", "en"):
         if not isinstance(d.get(k), str) or not d[k].strip():
             raise RuleError(f"{where}: missing explanation '{k}'")
@@ -155,7 +159,7 @@ def parse_rule(d: dict, file: str = "") -> Rule:
         unless=_list(where, d.get("unless"), "unless"), scope=scope, when=when, when_not=when_not,
         examples_fire=_examples(where, d.get("examples_fire", []), "examples_fire"),
         examples_silent=_examples(where, d.get("examples_silent", []), "examples_silent"),
-        file=file,
+        file=file, defuses_hard=defuses,
     )
 
 
