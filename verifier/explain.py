@@ -101,7 +101,11 @@ def evidence_of(analysis, lang: str) -> list[Evidence]:
         r = hs[0].rule
         text = r.zh if lang != "en" else r.en
         spans = []
-        for h in hs:
+        if any(p.startswith(("sender.", "time.")) for p in r.when):
+            # the rule is about who sent it or when: its keywords only gate it, so quoting them
+            # would point at the wrong words
+            spans.append((None, None))
+        for h in hs if not spans else ():
             if h.start is None:
                 spans.append((None, None))
             else:

@@ -48,7 +48,7 @@ class Rule:
     zh: str
     en: str
     keywords: tuple[str, ...]
-    patterns: tuple[re.Pattern, ...]
+    patterns: tuple[str, ...]
     context: tuple[str, ...]
     window: int
     negations: tuple[str, ...]
@@ -60,6 +60,7 @@ class Rule:
     examples_fire: tuple[Example, ...]
     examples_silent: tuple[Example, ...]
     file: str = ""
+    regex: re.Pattern | None = None  # the patterns, compiled as one alternation
     defuses_hard: bool = False  # a legitimate context (a scam WARNING) in which hard rules may not decide alone
 
     @property
@@ -132,14 +133,21 @@ def parse_rule(d: dict, file: str = "") -> Rule:
     for k in ("zh", "en"):
         if not isinstance(d.get(k), str) or not d[k].strip():
             raise RuleError(f"{where}: missing explanation '{k}'")
-    pats = []
-    for p in _list(where, d.get("patterns"), "patterns"):
+    pats = _list(where, d.get("patterns"), "patterns")
+    for p in pats:
         if _FORBIDDEN_RE.search(p):
             raise RuleError(f"{where}: pattern {p!r} uses \\b/\\w, which breaks on CJK text")
-        try:
-            pats.append(re.compile(p))
-        except re.error as e:
-            raise RuleError(f"{where}: bad pattern {p!r}: {e}") from None
+    regex = None
+    if pats:
+        try:  # one compiled alternation per rule; compile singly only to name a bad pattern
+            regex = re.compile("|".join(f"(?:{p})" for p in pats))
+        except re.error:
+            for p in pats:
+                try:
+                    re.compile(p)
+                except re.error as e:
+                    raise RuleError(f"{where}: bad pattern {p!r}: {e}") from None
+            raise RuleError(f"{where}: the patterns do not combine into one expression") from None
     when = _list(where, d.get("when"), "when")
     when_not = _list(where, d.get("when_not"), "when_not")
     for p in (*when, *when_not):
@@ -153,7 +161,7 @@ def parse_rule(d: dict, file: str = "") -> Rule:
         raise RuleError(f"{where}: scope must be 'text' or 'signature'")
     return Rule(
         id=rid, label=label, weight=float(weight), hard=hard, basis=str(d.get("basis", "")),
-        zh=d["zh"].strip(), en=d["en"].strip(), keywords=keywords, patterns=tuple(pats),
+        zh=d["zh"].strip(), en=d["en"].strip(), keywords=keywords, patterns=tuple(pats), regex=regex,
         context=_list(where, d.get("context"), "context"), window=int(d.get("window", 0)),
         negations=_list(where, d.get("negations"), "negations"), negation_window=int(d.get("negation_window", 4)),
         unless=_list(where, d.get("unless"), "unless"), scope=scope, when=when, when_not=when_not,
@@ -204,7 +212,7 @@ class RuleSet:
         self._context_norm = [tuple(normalize(c).text for c in r.context) for r in self.rules]
         self._neg_norm = [tuple(normalize(c).text for c in r.negations) for r in self.rules]
         self._neg_max = [max((len(n) for n in negs), default=0) for negs in self._neg_norm]
-        self._combined = [re.compile("|".join(f"(?:{p.pattern})" for p in r.patterns)) if r.patterns else None for r in self.rules]
+        self._combined = [r.regex for r in self.rules]
 
     def __len__(self) -> int:
         return len(self.rules)
