@@ -53,14 +53,40 @@ def test_truncated_model(tmp_path):
         model.load(d)
 
 
-def test_corrupt_model_without_hash_check(tmp_path):
+def test_card_without_checksum(tmp_path):
     d = _copy(tmp_path)
     card = json.loads((d / model.CARD_FILE).read_text())
     card.pop("model_sha256")
     (d / model.CARD_FILE).write_text(json.dumps(card))
-    (d / model.MODEL_FILE).write_bytes(b"not a pickle at all")
-    with pytest.raises(model.ModelError, match="cannot be loaded.*train.py"):
+    with pytest.raises(model.ModelError, match="no checksum.*train.py"):
         model.load(d)
+
+
+def test_corrupt_pipeline_file_is_a_clear_error(tmp_path):
+    d = _copy(tmp_path)
+    (d / model.MODEL_FILE).write_bytes(b"not a pickle at all")
+    with pytest.raises(model.ModelError, match="train.py"):
+        model.load(d)
+    with pytest.raises(model.ModelError, match="cannot be loaded.*train.py"):
+        model._load_pipeline(d / model.MODEL_FILE)
+
+
+def test_truncated_fast_export(tmp_path):
+    d = _copy(tmp_path)
+    p = d / model.FAST_FILE
+    p.write_bytes(p.read_bytes()[:5000])
+    with pytest.raises(model.ModelError, match="does not match its card.*train.py"):
+        model.load(d)
+
+
+def test_check_path_needs_no_sklearn(tmp_path):
+    """Checking a message uses the plain-array export: scikit-learn is never imported."""
+    code = ("import sys; from verifier import check; v = check('【招商银行】您尾号1234的信用卡本期账单1,570.44元'); "
+            "print(v.label, 'sklearn' in sys.modules, 'joblib' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    label, sk, jl = r.stdout.split()
+    assert (sk, jl) == ("False", "False")
 
 
 def test_other_sklearn_version(tmp_path):
@@ -93,7 +119,7 @@ def test_fast_path_agrees_with_sklearn():
         texts += [json.loads(x) for x in lines[::25]]
     analyses = [pl.analyze(r["text"], sender=r.get("sender"), received_at=r.get("received_at")) for r in texts]
     fast, _ = m.predict(analyses)
-    assert model._fast(m) is not None, "the shipped model should use the fast path"
+    assert m.fast is not None, "the shipped model should use the fast path"
     ref = m.estimator.predict_proba(analyses)
     labels = [str(c) for c in m.estimator.classes_]
     got = np.array([[p[lab] for lab in labels] for p in fast])

@@ -1,9 +1,11 @@
-"""The trained Pipeline's own arithmetic, per message, without scikit-learn's per-call overhead.
+"""The trained Pipeline's own arithmetic, per message, without scikit-learn.
 
 scikit-learn validates inputs on every call (~10 ms for one message through a FeatureUnion and
-five calibrated classifiers); the arithmetic itself is microseconds. ``FastLinear`` reads the
-FITTED objects (vocabularies, idf vectors, transformer weights, coefficients, Platt calibrators)
-once at load and evaluates exactly what ``Pipeline.predict_proba`` computes:
+five calibrated classifiers) and takes ~1 s to import; the arithmetic itself is microseconds.
+At training time ``FastLinear.from_pipeline`` reads the FITTED objects (vocabularies, idf
+vectors, transformer weights, coefficients, Platt calibrators) and ``save`` writes them to
+``models/verifier.fast.npz`` — plain arrays, no pickle. ``check`` evaluates exactly what
+``Pipeline.predict_proba`` computes:
 
     tf-idf block  = l2norm((1 + log tf) * idf)          (sublinear_tf, norm="l2")
     x             = hstack(weight_b * block_b)
@@ -11,80 +13,154 @@ once at load and evaluates exactly what ``Pipeline.predict_proba`` computes:
     p_k           = 1 / (1 + exp(a_k d_k + b_k)),  p /= Σ p  (uniform if Σ p = 0)
     proba         = mean over folds
 
-Nothing is re-fitted or patched: a test checks it agrees with ``predict_proba`` to 1e-6 on the
-corpus. Models of another shape (trees, isotonic calibration) use scikit-learn as is.
+Nothing is re-fitted or patched: a test checks it agrees with the joblib Pipeline's
+``predict_proba`` to 1e-6 on the corpus. Models of another shape (trees, isotonic calibration)
+are not exported and run through scikit-learn as is.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
+
+from .tokens import char_ngrams, jieba_tokens, structured_row, word_ngrams
+
+FORMAT = 1
 
 
 class Unsupported(Exception):
     pass
 
 
+def _analyzer(kind: str, lo: int, hi: int):
+    if kind == "chars":
+        return lambda text: char_ngrams(text, lo, hi)
+    return lambda text: word_ngrams(jieba_tokens(text), lo, hi)
+
+
 class FastLinear:
-    def __init__(self, pipeline):
+    def __init__(self, blocks: list[dict], coef_t, intercept, a, b, classes: list[str]):
+        self.blocks = blocks            # dicts: kind, offset, weight, (names | vocab, idf, ngram, sublinear)
+        self.coef_t = coef_t            # features × folds × classes
+        self.intercept = intercept      # folds × classes
+        self.a = a                      # folds × classes (Platt slope)
+        self.b = b                      # folds × classes (Platt offset)
+        self.classes = classes
+        self.n_features = coef_t.shape[0]
+        for bl in blocks:
+            if bl["kind"] == "structured":
+                bl["index"] = {n: i for i, n in enumerate(bl["names"])}
+            else:
+                bl["analyze"] = _analyzer(bl["kind"], *bl["ngram"])
+                if "vocab_map" not in bl:
+                    bl["vocab_map"] = {t: i for i, t in enumerate(bl["vocab"])}
+        self._names = None
+        self._term_w = None
+
+    # ---- built from the fitted scikit-learn Pipeline (training) --------------------------------
+    @classmethod
+    def from_pipeline(cls, pipeline) -> "FastLinear":
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         from .features import StructuredFeatures
 
         fu = pipeline[:-1]
-        if hasattr(fu, "steps"):  # a Pipeline slice holding the FeatureUnion
+        if hasattr(fu, "steps"):
             fu = fu.steps[-1][1]
         weights = fu.transformer_weights or {}
-        self.blocks = []
-        offset = 0
+        blocks, offset = [], 0
         for name, trans in fu.transformer_list:
             w = float(weights.get(name, 1.0))
             if isinstance(trans, StructuredFeatures):
-                self.blocks.append(("structured", offset, trans, w))
-                offset += len(trans.feature_names_)
+                names = [str(n) for n in trans.feature_names_]
+                blocks.append({"kind": "structured", "name": name, "offset": offset, "weight": w, "names": names})
+                offset += len(names)
                 continue
             vec = trans.steps[-1][1] if hasattr(trans, "steps") else trans
-            if not isinstance(vec, TfidfVectorizer) or vec.norm != "l2" or not vec.use_idf or vec.binary:
+            if not isinstance(vec, TfidfVectorizer) or vec.norm != "l2" or not vec.use_idf or vec.binary or vec.lowercase \
+                    or vec.preprocessor is not None or vec.strip_accents is not None or vec.stop_words is not None:
                 raise Unsupported(f"block {name}")
-            self.blocks.append(("tfidf", offset, (vec.build_analyzer(), vec.vocabulary_, np.asarray(vec.idf_, dtype=np.float64),
-                                                  bool(vec.sublinear_tf)), w))
-            offset += len(vec.vocabulary_)
-        self.n_features = offset
+            if vec.analyzer == "char":
+                kind = "chars"
+            elif vec.analyzer == "word" and vec.tokenizer is jieba_tokens:
+                kind = "words"
+            else:
+                raise Unsupported(f"block {name}: analyzer")
+            vocab = [None] * len(vec.vocabulary_)
+            for t, i in vec.vocabulary_.items():
+                vocab[i] = t
+            blocks.append({"kind": kind, "name": name, "offset": offset, "weight": w, "ngram": list(vec.ngram_range),
+                           "sublinear": bool(vec.sublinear_tf), "vocab": vocab,
+                           "idf": np.asarray(vec.idf_, dtype=np.float64)})
+            # the analyzer here must make exactly the n-grams scikit-learn made
+            ref = vec.build_analyzer()
+            mine = _analyzer(kind, *vec.ngram_range)
+            for sample in ("【招商银行】您尾号1234的信用卡  账单 网址 已逾期", "a  b\tc 爆通讯录 0元", ""):
+                if list(ref(sample)) != list(mine(sample)):
+                    raise Unsupported(f"block {name}: n-grams differ")
+            offset += len(vocab)
         clf = pipeline[-1]
         cals = getattr(clf, "calibrated_classifiers_", None)
         if not cals or getattr(clf, "method", None) != "sigmoid":
             raise Unsupported("not a sigmoid-calibrated classifier")
-        self.classes = [str(c) for c in clf.classes_]
+        classes = [str(c) for c in clf.classes_]
         coefs, inters, A, B = [], [], [], []
         for cc in cals:
             est = cc.estimator
-            if not hasattr(est, "coef_") or list(map(str, est.classes_)) != self.classes or len(self.classes) < 3:
+            if not hasattr(est, "coef_") or list(map(str, est.classes_)) != classes or len(classes) < 3:
                 raise Unsupported("not a multiclass linear model")
             coefs.append(np.asarray(est.coef_, dtype=np.float64))
             inters.append(np.asarray(est.intercept_, dtype=np.float64))
             A.append([c.a_ for c in cc.calibrators])
             B.append([c.b_ for c in cc.calibrators])
-        self.coef = np.stack(coefs)            # folds × classes × features
-        self.intercept = np.stack(inters)      # folds × classes
-        self.a = np.asarray(A, dtype=np.float64)
-        self.b = np.asarray(B, dtype=np.float64)
-        if self.coef.shape[2] != self.n_features:
+        coef = np.stack(coefs)
+        if coef.shape[2] != offset:
             raise Unsupported("feature count mismatch")
-        self.coef_t = np.ascontiguousarray(np.transpose(self.coef, (2, 0, 1)))  # features × folds × classes
+        return cls(blocks, np.ascontiguousarray(np.transpose(coef, (2, 0, 1))), np.stack(inters),
+                   np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64), classes)
 
+    # ---- plain-array file: no pickle, no scikit-learn ------------------------------------------
+    def save(self, path: Path) -> None:
+        meta_blocks, arrays = [], {}
+        for i, bl in enumerate(self.blocks):
+            m = {k: v for k, v in bl.items() if k in ("kind", "name", "offset", "weight", "ngram", "sublinear", "names", "vocab")}
+            if "idf" in bl:
+                arrays[f"idf_{i}"] = bl["idf"]
+            meta_blocks.append(m)
+        meta = json.dumps({"format": FORMAT, "classes": self.classes, "blocks": meta_blocks}, ensure_ascii=False)
+        with open(path, "wb") as f:
+            np.savez_compressed(f, meta=np.frombuffer(meta.encode("utf-8"), dtype=np.uint8), coef_t=self.coef_t,
+                                intercept=self.intercept, a=self.a, b=self.b, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> "FastLinear":
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(bytes(z["meta"]).decode("utf-8"))
+            if meta.get("format") != FORMAT:
+                raise Unsupported(f"export format {meta.get('format')}")
+            blocks = meta["blocks"]
+            for i, bl in enumerate(blocks):
+                if bl["kind"] != "structured":
+                    bl["idf"] = z[f"idf_{i}"]
+            return cls(blocks, z["coef_t"], z["intercept"], z["a"], z["b"], list(meta["classes"]))
+
+    # ---- per message ---------------------------------------------------------------------------
     def features(self, analysis) -> tuple[np.ndarray, np.ndarray]:
         """(column indices, values) of one message's feature row."""
         cols: list[int] = []
         vals: list[float] = []
-        for kind, off, obj, w in self.blocks:
-            if kind == "structured":
-                for j, v in obj.row(analysis).items():
+        for bl in self.blocks:
+            off, w = bl["offset"], bl["weight"]
+            if bl["kind"] == "structured":
+                for j, v in structured_row(analysis, bl["index"], bl["names"]).items():
                     cols.append(off + j)
                     vals.append(w * v)
                 continue
-            analyzer, vocab, idf, sublinear = obj
+            vocab = bl["vocab_map"]
             js_l, tf_l = [], []
-            for tok, c in Counter(analyzer(analysis.masked)).items():  # C-level counting
+            for tok, c in Counter(bl["analyze"](analysis.masked)).items():  # C-level counting
                 j = vocab.get(tok)
                 if j is not None:
                     js_l.append(j)
@@ -93,9 +169,9 @@ class FastLinear:
                 continue
             js = np.asarray(js_l, dtype=np.int64)
             tf = np.asarray(tf_l, dtype=np.float64)
-            if sublinear:
+            if bl["sublinear"]:
                 tf = np.log(tf) + 1.0
-            x = (tf * idf[js]).astype(np.float32).astype(np.float64)  # the vectorizer's float32 output
+            x = (tf * bl["idf"][js]).astype(np.float32).astype(np.float64)  # the vectorizer's float32 output
             nrm = np.sqrt(np.dot(x, x))
             if nrm > 0:
                 x = (x / nrm).astype(np.float32).astype(np.float64)
@@ -109,3 +185,21 @@ class FastLinear:
         s = p.sum(axis=1, keepdims=True)
         p = np.where(s == 0, 1.0 / p.shape[1], p / np.where(s == 0, 1.0, s))
         return np.clip(p, 0.0, 1.0).mean(axis=0)
+
+    # ---- explanation ---------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        """Feature names in the FeatureUnion's style (structured__…, chars__…, words__…)."""
+        if self._names is None:
+            out: list[str] = []
+            for bl in self.blocks:
+                items = bl["names"] if bl["kind"] == "structured" else bl["vocab"]
+                out.extend(f"{bl['name']}__{t}" for t in items)
+            self._names = out
+        return self._names
+
+    def term_weights(self):
+        """Per-class weight of each feature relative to the other classes (classes × features)."""
+        if self._term_w is None:
+            C = self.coef_t.mean(axis=1)                     # features × classes
+            self._term_w = (C - C.mean(axis=1, keepdims=True)).T
+        return self._term_w

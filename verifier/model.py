@@ -1,19 +1,22 @@
-"""Load and save the classifier: ``models/verifier.joblib`` plus its card ``models/verifier.json``.
+"""Load and save the classifier: ``models/verifier.joblib`` (the fitted scikit-learn Pipeline),
+``models/verifier.fast.npz`` (the same fitted numbers as plain arrays, see fastpath.py) and the
+model card ``models/verifier.json``.
 
-Loading checks the card before unpickling: a model written by a scikit-learn outside the pinned
-range, a missing or truncated file, or a file whose hash does not match its card gives a
-:class:`ModelError` that says how to retrain.
+Loading checks the card first: a model written by a scikit-learn outside the supported range, a
+missing or truncated file, or a file whose hash does not match its card gives a
+:class:`ModelError` that says how to retrain. Checking messages uses the plain-array export, so
+it needs neither scikit-learn nor unpickling; the Pipeline is loaded only when asked for.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import warnings
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 MODEL_FILE = "verifier.joblib"
+FAST_FILE = "verifier.fast.npz"
 CARD_FILE = "verifier.json"
 RETRAIN = "python scripts/train.py   (from a checkout of the verifier repository)"
 SUPPORTED_SKLEARN = ("1.9",)  # major.minor versions whose pickles this release loads
@@ -23,12 +26,20 @@ class ModelError(RuntimeError):
     """The model cannot be used; the message says why and how to retrain."""
 
 
-@dataclass(frozen=True)
 class Model:
-    estimator: object          # sklearn Pipeline: features -> calibrated classifier
-    labels: tuple[str, ...]    # column order of predict_proba
-    card: dict
-    path: Path
+    def __init__(self, labels: tuple[str, ...], card: dict, path: Path, fast=None, estimator=None):
+        self.labels = labels      # the card's label order
+        self.card = card
+        self.path = path          # the joblib file
+        self.fast = fast          # FastLinear, or None for models that run through scikit-learn
+        self._estimator = estimator
+
+    @property
+    def estimator(self):
+        """The fitted scikit-learn Pipeline (loaded on first use)."""
+        if self._estimator is None:
+            self._estimator = _load_pipeline(self.path)
+        return self._estimator
 
     def predict_proba(self, analyses) -> list[dict[str, float]]:
         return self.predict(analyses)[0]
@@ -37,27 +48,32 @@ class Model:
         """(probabilities per message, feature rows) — a row is (column indices, values); the
         rows let :meth:`top_terms` say which words pushed the model, without recomputing."""
         analyses = list(analyses)
-        fast = _fast(self)
+        fast = self.fast
         if fast is not None:
             rows = [fast.features(a) for a in analyses]
-            P = [fast.proba(i, v) for i, v in rows]
             order = [fast.classes.index(lab) for lab in self.labels]
-            return [{lab: float(p[k]) for lab, k in zip(self.labels, order)} for p in P], rows
+            out = []
+            for i, v in rows:
+                p = fast.proba(i, v)
+                out.append({lab: float(p[k]) for lab, k in zip(self.labels, order)})
+            return out, rows
         if not analyses:
             return [], []
-        X = self.estimator[:-1].transform(analyses)
-        P = self.estimator[-1].predict_proba(X)
+        est = self.estimator
+        X = est[:-1].transform(analyses)
+        P = est[-1].predict_proba(X)
         X = X.tocsr()
         rows = [(X.indices[X.indptr[r]:X.indptr[r + 1]], X.data[X.indptr[r]:X.indptr[r + 1]]) for r in range(X.shape[0])]
-        return [{lab: float(p[i]) for i, lab in enumerate(self.labels)} for p in P], rows
+        classes = [str(c) for c in est.classes_]
+        return [{lab: float(p[classes.index(lab)]) for lab in self.labels} for p in P], rows
 
     def top_terms(self, rows, row: int, label: str, k: int = 6) -> list[tuple[str, float]]:
         """The text n-grams of message ``row`` that pushed the model most toward ``label``."""
-        W, names = _term_weights(self)
-        if W is None or label not in self.labels:
+        W, names, classes = _term_weights(self)
+        if W is None or label not in classes:
             return []
         idx, vals = rows[row]
-        w = W[self.labels.index(label)]
+        w = W[classes.index(label)]
         out = []
         for j, v in zip(idx, vals):
             name = names[j]
@@ -70,47 +86,36 @@ class Model:
         return out[:k]
 
 
-_FAST: dict[int, object] = {}
-
-
-def _fast(m: "Model"):
-    key = id(m.estimator)
-    if key not in _FAST:
-        from .fastpath import FastLinear, Unsupported
-
-        try:
-            _FAST[key] = FastLinear(m.estimator)
-        except (Unsupported, AttributeError, TypeError):
-            _FAST[key] = None
-    return _FAST[key]
-
-
 _TERM_CACHE: dict[int, tuple] = {}
 
 
-def _term_weights(m: "Model"):
-    """Per-label weights of the features relative to the other labels (linear models: the
-    calibrated folds' coefficients averaged; tree models: feature importances)."""
-    key = id(m.estimator)
+def _term_weights(m: Model):
+    """(classes × features weights relative to the other classes, feature names, classes):
+    linear models' coefficients averaged over the calibrated folds; tree models' importances."""
+    key = id(m)
     if key in _TERM_CACHE:
         return _TERM_CACHE[key]
-    import numpy as np
+    if m.fast is not None:
+        res = (m.fast.term_weights(), m.fast.names(), m.fast.classes)
+    else:
+        import numpy as np
 
-    clf = m.estimator[-1]
-    inner = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
-    W = None
-    if all(hasattr(e, "coef_") for e in inner):
-        C = np.mean([e.coef_ for e in inner], axis=0)
-        W = C - C.mean(axis=0, keepdims=True)
-    elif all(hasattr(e, "feature_importances_") for e in inner):
-        imp = np.mean([e.feature_importances_ for e in inner], axis=0)
-        W = np.tile(imp, (len(m.labels), 1))
-    try:
-        names = [str(n) for n in m.estimator[:-1].get_feature_names_out()]
-    except Exception:  # pragma: no cover - an estimator without feature names
-        W, names = None, []
-    _TERM_CACHE[key] = (W, names)
-    return W, names
+        est = m.estimator
+        clf = est[-1]
+        inner = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
+        W = None
+        if all(hasattr(e, "coef_") for e in inner):
+            C = np.mean([e.coef_ for e in inner], axis=0)
+            W = C - C.mean(axis=0, keepdims=True)
+        elif all(hasattr(e, "feature_importances_") for e in inner):
+            W = np.tile(np.mean([e.feature_importances_ for e in inner], axis=0), (len(m.labels), 1))
+        try:
+            names = [str(n) for n in est[:-1].get_feature_names_out()]
+        except Exception:  # pragma: no cover - an estimator without feature names
+            W, names = None, []
+        res = (W, names, [str(c) for c in est.classes_])
+    _TERM_CACHE[key] = res
+    return res
 
 
 def sha256_file(path: Path) -> str:
@@ -125,11 +130,34 @@ def _minor(v: str) -> str:
     return ".".join(v.split(".")[:2])
 
 
+def _sklearn_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scikit-learn")
+    except PackageNotFoundError:  # pragma: no cover - scikit-learn is a dependency
+        return "not installed"
+
+
+def _load_pipeline(path: Path):
+    import joblib
+    from sklearn.exceptions import InconsistentVersionWarning
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", InconsistentVersionWarning)
+            return joblib.load(path)
+    except InconsistentVersionWarning as w:
+        raise ModelError(f"the model file was written by another scikit-learn version ({w}). Retrain with: {RETRAIN}") from None
+    except Exception as e:  # truncated pickle, wrong file, missing class …
+        raise ModelError(f"the model file {path} cannot be loaded ({type(e).__name__}: {e}). Retrain with: {RETRAIN}") from None
+
+
 def load(directory: Path | None = None) -> Model:
     from .resources import models_dir
 
     d = Path(directory) if directory else models_dir()
-    mpath, cpath = d / MODEL_FILE, d / CARD_FILE
+    mpath, cpath, fpath = d / MODEL_FILE, d / CARD_FILE, d / FAST_FILE
     if not mpath.is_file():
         raise ModelError(f"the model file {mpath} is missing. Retrain it with: {RETRAIN}")
     if not cpath.is_file():
@@ -140,36 +168,46 @@ def load(directory: Path | None = None) -> Model:
             raise ValueError("not an object")
     except (OSError, ValueError) as e:
         raise ModelError(f"the model card {cpath} is unreadable ({e}). Retrain with: {RETRAIN}") from None
-    import sklearn
-
+    installed = _sklearn_version()
     built = str(card.get("versions", {}).get("scikit-learn", "?"))
-    if _minor(built) != _minor(sklearn.__version__) or _minor(sklearn.__version__) not in SUPPORTED_SKLEARN:
+    if _minor(built) != _minor(installed) or _minor(installed) not in SUPPORTED_SKLEARN:
         raise ModelError(
-            f"the model was built with scikit-learn {built}, but scikit-learn {sklearn.__version__} is installed "
+            f"the model was built with scikit-learn {built}, but scikit-learn {installed} is installed "
             f"(supported: {', '.join(SUPPORTED_SKLEARN)}.x). Reinstall verifier (pip install .) or retrain with: {RETRAIN}")
-    want = card.get("model_sha256")
-    if want and sha256_file(mpath) != want:
-        raise ModelError(f"the model file {mpath} does not match its card (corrupt or replaced). Retrain with: {RETRAIN}")
-    import joblib
-    from sklearn.exceptions import InconsistentVersionWarning
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", InconsistentVersionWarning)
-            est = joblib.load(mpath)
-    except InconsistentVersionWarning as w:
-        raise ModelError(f"the model file was written by another scikit-learn version ({w}). Retrain with: {RETRAIN}") from None
-    except Exception as e:  # truncated pickle, wrong file, missing class …
-        raise ModelError(f"the model file {mpath} cannot be loaded ({type(e).__name__}: {e}). Retrain with: {RETRAIN}") from None
     labels = tuple(card.get("labels") or ())
+    if sorted(labels) != sorted(("legitimate", "suspicious", "abusive", "scam")):
+        raise ModelError(f"the model card {cpath} lists labels {labels}. Retrain with: {RETRAIN}")
+    want = card.get("model_sha256")
+    if not want:
+        raise ModelError(f"the model card {cpath} has no checksum for the model file. Retrain with: {RETRAIN}")
+    if sha256_file(mpath) != want:
+        raise ModelError(f"the model file {mpath} does not match its card (corrupt or replaced). Retrain with: {RETRAIN}")
+    fast = None
+    if card.get("fast_sha256"):
+        if not fpath.is_file():
+            raise ModelError(f"the model file {fpath} is missing. Retrain with: {RETRAIN}")
+        if sha256_file(fpath) != card["fast_sha256"]:
+            raise ModelError(f"the model file {fpath} does not match its card (corrupt or replaced). Retrain with: {RETRAIN}")
+        from .fastpath import FastLinear, Unsupported
+
+        try:
+            fast = FastLinear.load(fpath)
+        except (Unsupported, OSError, ValueError, KeyError) as e:
+            raise ModelError(f"the model file {fpath} cannot be loaded ({e}). Retrain with: {RETRAIN}") from None
+        if sorted(fast.classes) != sorted(labels):
+            raise ModelError(f"the model file {fpath} does not match its card's labels. Retrain with: {RETRAIN}")
+        return Model(labels, card, mpath, fast=fast)
+    est = _load_pipeline(mpath)  # a model without the plain-array export (e.g. a tree model)
     est_labels = tuple(str(c) for c in getattr(est, "classes_", ()))
-    if not labels or labels != est_labels:
-        raise ModelError(f"the model's label order {est_labels} does not match its card {labels}. Retrain with: {RETRAIN}")
-    return Model(est, labels, card, mpath)
+    if sorted(est_labels) != sorted(labels):
+        raise ModelError(f"the model's labels {est_labels} do not match its card {labels}. Retrain with: {RETRAIN}")
+    return Model(labels, card, mpath, estimator=est)
 
 
 def save(estimator, card: dict, directory: Path) -> Path:
     import joblib
+
+    from .fastpath import FastLinear, Unsupported
 
     directory.mkdir(parents=True, exist_ok=True)
     mpath = directory / MODEL_FILE
@@ -177,6 +215,14 @@ def save(estimator, card: dict, directory: Path) -> Path:
     card = dict(card)
     card["model_sha256"] = sha256_file(mpath)
     card["model_bytes"] = mpath.stat().st_size
+    fpath = directory / FAST_FILE
+    try:
+        FastLinear.from_pipeline(estimator).save(fpath)
+        card["fast_sha256"] = sha256_file(fpath)
+        card["fast_bytes"] = fpath.stat().st_size
+    except Unsupported:
+        fpath.unlink(missing_ok=True)
+        card.pop("fast_sha256", None)
     (directory / CARD_FILE).write_text(json.dumps(card, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     return mpath
 

@@ -1,0 +1,176 @@
+"""Everything a message's feature row needs at check time, without scikit-learn.
+
+The model is trained with scikit-learn (features.py), but checking a message only needs the
+fitted numbers; this module holds the pieces both sides share so that the check path never
+imports scikit-learn: jieba word tokens, the character and word n-gram analyzers (the same
+n-grams TfidfVectorizer builds), and the structured-feature row.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from .rules.engine import LABELS
+
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def char_ngrams(text: str, lo: int, hi: int) -> list[str]:
+    """Character n-grams as TfidfVectorizer(analyzer="char", ngram_range=(lo, hi)) makes them."""
+    text = _WHITE_SPACES.sub(" ", text)
+    n_text = len(text)
+    out = list(text) if lo == 1 else []
+    if lo == 1:
+        lo = 2
+    for n in range(lo, min(hi + 1, n_text + 1)):
+        for i in range(n_text - n + 1):
+            out.append(text[i:i + n])
+    return out
+
+
+def word_ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
+    """Word n-grams joined by a space, as TfidfVectorizer(ngram_range=(lo, hi)) makes them."""
+    if hi == 1:
+        return tokens
+    out = list(tokens) if lo == 1 else []
+    if lo == 1:
+        lo = 2
+    n_tok = len(tokens)
+    for n in range(lo, min(hi + 1, n_tok + 1)):
+        for i in range(n_tok - n + 1):
+            out.append(" ".join(tokens[i:i + n]))
+    return out
+
+
+def structured_row(a, index: dict, names) -> dict[int, float]:
+    """The structured features of one Analysis as {column: value} (rule hits, each label's
+    summed rule priors, predicates, sender class, lender kind, counts, signature styles)."""
+    idx = index
+    feats: dict[int, float] = {}
+
+    def put(name, v=1.0):
+        j = idx.get(name)
+        if j is not None:
+            feats[j] = feats.get(j, 0.0) + v
+
+    prior = dict.fromkeys(LABELS, 0.0)
+    seen = set()
+    for h in a.hits:
+        if h.rule.id not in seen:
+            put(f"rule:{h.rule.id}")
+            prior[h.rule.label] += h.rule.weight
+            seen.add(h.rule.id)
+            if h.rule.hard:
+                put("prior:hard")
+    for L, v in prior.items():
+        if v:
+            put(f"prior:{L}", math.log1p(v))
+    for p in a.facts:
+        put(f"fact:{p}")
+    put(f"sender:{a.sender_class}" if a.sender_class else "sender:none")
+    if a.lender is not None:
+        put(f"lender_kind:{a.lender.kind}")
+        if a.lender.licensed:
+            put("lender:licensed")
+    else:
+        put("lender:none")
+    put("count:urls", min(len(a.urls), 3) / 3)
+    put("count:phones", min(len(a.phones), 3) / 3)
+    put("count:hits", min(len(seen), 8) / 8)
+    n = len(a.text)
+    put("len:log", min(math.log1p(n) / 6, 1.5))
+    if n < 30:
+        put("len:short")
+    if n > 200:
+        put("len:long")
+    for sg, _, _ in a.signatures:
+        put(f"signature:{sg.style}")
+    return {j: (min(v, 1.5) if not names[j].startswith(("prior:", "len:", "count:")) else v) for j, v in feats.items()}
+
+
+# ---- jieba, set up once, quietly, with a per-user cache and the domain dictionary ---------
+_JIEBA_LOCK = threading.Lock()
+_JIEBA = None
+
+
+def _user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "verifier"
+
+
+def _jieba():
+    global _JIEBA
+    if _JIEBA is not None:
+        return _JIEBA
+    with _JIEBA_LOCK:
+        if _JIEBA is not None:
+            return _JIEBA
+        import sys
+        import warnings
+
+        # jieba 0.42 imports pkg_resources only to find its own files (and falls back to plain
+        # paths without it); that import costs ~0.1 s and a deprecation warning, so hide it
+        # while jieba is imported when nothing else has loaded it
+        hide = "pkg_resources" not in sys.modules
+        if hide:
+            sys.modules["pkg_resources"] = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import jieba
+        finally:
+            if hide:
+                sys.modules.pop("pkg_resources", None)
+        jieba.setLogLevel(logging.WARNING)
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        # a trimmed dictionary (jieba's 60k most frequent words + domain words, see
+        # scripts/build_jieba_dict.py) loads ~15x faster than the full one
+        tok = jieba.Tokenizer(dictionary=str(Path(__file__).with_name("jieba_dict.txt")))
+        cache = _user_cache_dir()
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            tok.tmp_dir = str(cache)
+            tok.initialize()
+        except OSError:  # unwritable cache dir: build the prefix dictionary in memory only
+            tok.tmp_dir = None
+            tok.cache_file = os.devnull
+            tok.initialize()
+        _JIEBA = tok
+        return tok
+
+
+# jieba's own block split: runs of these characters are segmented, everything else is
+# emitted character by character (jieba.Tokenizer.cut with HMM=False)
+_HAN_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+
+
+@lru_cache(maxsize=50_000)
+def _cut_block(block: str) -> tuple[str, ...]:
+    return tuple(_jieba().lcut(block, HMM=False))
+
+
+def jieba_tokens(text: str) -> list[str]:
+    """Words of the masked text (punctuation and spaces dropped). Module level: it pickles.
+
+    The same tokens as ``jieba.lcut(text, HMM=False)``, computed per block with a cache: SMS
+    repeat their phrases (如已还款请忽略, 请登录App还款), so most blocks are cut only once."""
+    out: list[str] = []
+    for i, part in enumerate(_HAN_BLOCK.split(text)):
+        if not part:
+            continue
+        if i % 2:  # a block jieba segments
+            out.extend(w for w in _cut_block(part) if not _is_punct(w))
+        else:
+            out.extend(c for c in part if c.strip() and not _is_punct(c))
+    return out
+
+
+def _is_punct(w: str) -> bool:
+    return len(w) == 1 and not w.isalnum()
+
+
