@@ -132,10 +132,16 @@ async def _read_body(request: Request, limit: int) -> bytes:
         await _drain(request.receive, 0)
         raise _TooLarge()
     buf = bytearray()
-    async for chunk in request.stream():
-        buf += chunk
+    more = True
+    while more:
+        msg = await request.receive()
+        if msg["type"] != "http.request":  # the client went away
+            break
+        buf += msg.get("body", b"")
+        more = msg.get("more_body", False)
         if len(buf) > limit:
-            await _drain(request.receive, len(buf))
+            if more:
+                await _drain(request.receive, len(buf))
             raise _TooLarge()
     return bytes(buf)
 
@@ -229,12 +235,14 @@ async def api_upload(request: Request):
         await _drain(request.receive, 0)
         raise ApiError(413, "upload_too_large")
     received = 0
+    done = False
 
     async def receive():  # counts the body as it streams in; stops reading past the limit
-        nonlocal received
+        nonlocal received, done
         msg = await request.receive()
         if msg["type"] == "http.request":
             received += len(msg.get("body", b""))
+            done = not msg.get("more_body", False)
             if received > MAX_UPLOAD + _MULTIPART_SLACK:
                 raise _TooLarge()
         return msg
@@ -243,7 +251,8 @@ async def api_upload(request: Request):
     try:
         form = await limited.form(max_files=1, max_fields=5)
     except _TooLarge:
-        await _drain(request.receive, received)
+        if not done:
+            await _drain(request.receive, received)
         raise ApiError(413, "upload_too_large") from None
     except HTTPException:  # malformed multipart
         raise ApiError(400, "bad_upload") from None
@@ -401,6 +410,7 @@ def run(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False) -
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(128)  # connections wait in the backlog from now on, so the printed address works at once
     except OSError as e:
         sock.close()
         print(f"verifier: cannot listen on {host}:{port} ({e.strerror}); try another --port", file=sys.stderr)

@@ -20,7 +20,7 @@
       senderLabel: "发件号码", timeLabel: "收到时间", optional: "（可不填）",
       senderPlaceholder: "如 95555、1069…",
       checkBtn: "检查", clearBtn: "清空", checking: "正在检查…",
-      dropTitle: "选择或拖入收件箱文件",
+      dropTitle: "选择或拖入收件箱文件", pickFile: "选择文件",
       dropHint: "支持 SMS Backup & Restore 导出的 .xml，以及 .jsonl、.csv、.txt（每行一条），最大 20 MB",
       uploadBtn: "检查全部短信", checkingMany: "正在检查，短信多时需要一点时间…",
       problemsTitle: "有些内容没能读取", filterBy: "按结果筛选",
@@ -54,7 +54,7 @@
       senderLabel: "Sender number", timeLabel: "Received at", optional: "(optional)",
       senderPlaceholder: "e.g. 95555, 1069…",
       checkBtn: "Check", clearBtn: "Clear", checking: "Checking…",
-      dropTitle: "Choose or drop an inbox file",
+      dropTitle: "Choose or drop an inbox file", pickFile: "Choose a file",
       dropHint: "SMS Backup & Restore .xml, or .jsonl, .csv, .txt (one message a line); up to 20 MB",
       uploadBtn: "Check all messages", checkingMany: "Checking; a large inbox takes a moment…",
       problemsTitle: "Some parts could not be read", filterBy: "Filter by result",
@@ -161,7 +161,8 @@
       const box = $("result");
       box.replaceChildren(renderVerdict(v, msg.text));
       box.querySelector(".verdict").focus({ preventScroll: true });
-      box.scrollIntoView({ behavior: "smooth", block: "start" });
+      const calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      box.scrollIntoView({ behavior: calm ? "auto" : "smooth", block: "start" });
     } catch (e) {
       state.one = null;
       $("result").replaceChildren();
@@ -491,7 +492,8 @@
       else if (tipFor) hideTip();
     }, true);
     document.addEventListener("keydown", (e) => { if (e.key === "Escape") hideTip(); });
-    window.addEventListener("resize", hideTip);
+    // phones fire resize while scrolling (the address bar): move the tip, do not hide it
+    window.addEventListener("resize", () => { if (tipFor && tipFor.isConnected) showTip(tipFor); else hideTip(); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
