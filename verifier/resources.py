@@ -8,13 +8,17 @@ _REPO = Path(__file__).resolve().parent.parent
 
 
 def _package_dir(package: str) -> Path | None:
-    try:
-        from importlib.resources import files
+    """The folder of a data-only package (a namespace package: it has no __init__.py)."""
+    import importlib
 
-        p = Path(str(files(package)))
-        return p if p.is_dir() else None
-    except (ModuleNotFoundError, TypeError, ValueError):
+    try:
+        mod = importlib.import_module(package)
+    except ImportError:
         return None
+    for p in getattr(mod, "__path__", ()):
+        if Path(p).is_dir():
+            return Path(p)
+    return None
 
 
 def registry_dir() -> Path:
