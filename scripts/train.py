@@ -81,12 +81,19 @@ def main(argv=None) -> int:
         return 2
     rows, data_sha = load_corpus(files)
     rows = [r for r in rows if r.get("label") in metrics.LABELS and isinstance(r.get("text"), str) and r["text"].strip()]
-    if args.limit:
-        fams = []
+    if args.limit:  # the first families of each label, in turn, until --limit families
+        by_label: dict[str, list[str]] = {}
         for r in rows:
-            if r["family"] not in fams:
-                fams.append(r["family"])
-        keep = set(fams[: args.limit])
+            fl = by_label.setdefault(r["label"], [])
+            if r["family"] not in fl:
+                fl.append(r["family"])
+        keep: set[str] = set()
+        k = 0
+        while len(keep) < args.limit and any(k < len(v) for v in by_label.values()):
+            for L in metrics.LABELS:
+                if k < len(by_label.get(L, ())) and len(keep) < args.limit:
+                    keep.add(by_label[L][k])
+            k += 1
         rows = [r for r in rows if r["family"] in keep]
     pl = pipeline.default()
     bursts = pipeline.burst_flags((r.get("sender"), r.get("received_at")) for r in rows)

@@ -23,6 +23,11 @@ from verifier.normalize import normalize
     ("  多个   空格\n\n换行 ", "多个空格换行"),
     ("A  B\tC", "a b c"),
     ("", ""),
+    ("您己逾期3天", "您已逾期3天"),        # OCR: 己 for 已
+    ("请你自己处理", "请你自己处理"),       # … but not in 自己
+    ("客服电话1O1O6", "客服电话10106"),    # OCR: O and l between digits
+    ("尾号12l4", "尾号1214"),
+    ("hello world", "hello world"),
 ])
 def test_folding(raw, norm):
     assert normalize(raw).text == norm

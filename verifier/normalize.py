@@ -123,6 +123,15 @@ def normalize(raw: str) -> Normalized:
                 chars.append(c)
                 starts.append(i)
                 ends.append(i + 1)
+    # OCR confusions, by context: O/o and l/I between digits are 0 and 1 ("1O86" → "1086");
+    # 己 is 已 unless it is part of 自己 / 知己 / 利己 … ("己逾期" → "已逾期")
+    n = len(chars)
+    for k in range(n):
+        c = chars[k]
+        if c in "oli|" and 0 < k < n - 1 and chars[k - 1].isdigit() and chars[k + 1].isdigit():
+            chars[k] = "0" if c == "o" else "1"
+        elif c == "己" and (k == 0 or chars[k - 1] not in _JI_WORDS):
+            chars[k] = "已"
     # pass 2: separators between CJK characters, ideographic dots inside ASCII words, space runs.
     # Characters between separator runs are copied in slices.
     out: list[str] = []
@@ -180,6 +189,7 @@ def normalize(raw: str) -> Normalized:
 
 
 _SENTENCE_MARKS = set(",。;:!?")
+_JI_WORDS = set("自知利异舍克恶身一律")  # 自己, 知己, 利己, 异己, 舍己, 克己, 恶己, 身己, 一己, 律己
 
 
 def _spaced_with(chars: list[str], i: int, j: int) -> bool:
