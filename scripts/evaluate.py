@@ -4,6 +4,8 @@
     python scripts/evaluate.py FILE.jsonl [FILE.jsonl ...] [--errors] [--json]
     python scripts/evaluate.py --heldout [--errors]     # the corpus families the model never saw
 
+By default each message is checked with its text and sender only, exactly as
+shared/eval/score.py does; --time also passes received_at (night-time and burst signals).
 Prints the confusion matrix, per-class precision/recall/F1, macro-F1, genuine notices called
 scam or abusive, scams called legitimate, and with --errors the misclassified messages.
 """
@@ -25,6 +27,7 @@ def main(argv=None) -> int:
     ap.add_argument("--heldout", action="store_true", help="score the held-out families of data/corpus")
     ap.add_argument("--errors", action="store_true", help="list the misclassified messages")
     ap.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    ap.add_argument("--time", action="store_true", help="also pass received_at (shared/eval/score.py passes only text and sender)")
     args = ap.parse_args(argv)
 
     from verifier import check_many, metrics
@@ -50,7 +53,8 @@ def main(argv=None) -> int:
         print("nothing to score: give labelled JSONL files or --heldout", file=sys.stderr)
         return 2
     t = time.perf_counter()
-    verdicts = list(check_many({"text": r["text"], "sender": r.get("sender"), "received_at": r.get("received_at")} for r in rows))
+    verdicts = list(check_many({"text": r["text"], "sender": r.get("sender"),
+                                "received_at": r.get("received_at") if args.time else None} for r in rows))
     dt = time.perf_counter() - t
     gold = [r["label"] for r in rows]
     pred = [v.label for v in verdicts]

@@ -150,8 +150,14 @@ def main(argv=None) -> int:
         labels = [str(c) for c in final.classes_]
         raw_pred = [labels[int(np.argmax(p))] for p in P]
         dec_pred = [explain.decide(a.hits, dict(zip(labels, map(float, p))))[0] for a, p in zip(X_te, P)]
-        held = {"model_only": metrics.score(list(y_te), raw_pred), "with_decision_layer": metrics.score(list(y_te), dec_pred)}
+        # as shared/eval/score.py sees them: text and sender only (no received_at, no bursts)
+        X_plain = [pl.analyze(rows[i]["text"], sender=rows[i].get("sender")) for i in te_idx]
+        P_plain = final.predict_proba(X_plain)
+        plain_pred = [explain.decide(a.hits, dict(zip(labels, map(float, p))))[0] for a, p in zip(X_plain, P_plain)]
+        held = {"model_only": metrics.score(list(y_te), raw_pred), "with_decision_layer": metrics.score(list(y_te), dec_pred),
+                "text_and_sender_only": metrics.score(list(y_te), plain_pred)}
         print("held-out (model + decision layer):\n" + metrics.format_report(held["with_decision_layer"]), file=sys.stderr)
+        print("held-out, text and sender only (as shared/eval/score.py):\n" + metrics.format_report(held["text_and_sender_only"]), file=sys.stderr)
 
     import jieba
     import joblib

@@ -89,3 +89,23 @@ def test_duplicate_rule_ids_rejected(tmp_path):
     body = BASE + 'keywords = ["上门"]\n' + BASE + 'keywords = ["上门"]\n'
     with pytest.raises(RuleError, match="already defined"):
         load_rules(_write(tmp_path, body))
+
+
+@pytest.mark.parametrize("pattern,text,can", [
+    ("(?:提供|告知)验证码", "请告知验证码", True),
+    ("(?:提供|告知)验证码", "您的账单已出", False),
+    ("[0-9]{3}元", "共计500元", True),
+    ("a?b", "b", True),
+    (".{0,3}上门", "今天上门", True),
+])
+def test_first_chars_prefilter_is_safe(pattern, text, can):
+    import re
+
+    from verifier.rules.engine import first_chars
+
+    fc = first_chars(pattern)
+    if fc is None:
+        return  # unknown: the regex always runs
+    assert (not fc.isdisjoint(set(text))) == can
+    if re.search(pattern, text):
+        assert not fc.isdisjoint(set(text))

@@ -49,6 +49,9 @@ def from_raw(norm: Normalized, a: int, b: int) -> tuple[int, int] | None:
     return s, e
 
 
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$")
+
+
 def parse_time(value) -> datetime | None:
     if value is None or value == "":
         return None
@@ -63,6 +66,14 @@ def parse_time(value) -> datetime | None:
         except (OverflowError, OSError, ValueError):
             return None
     s = str(value).strip().replace("/", "-")
+    if s.isdigit() and 9 <= len(s) <= 13:  # epoch seconds or milliseconds written as text
+        return parse_time(int(s))
+    m = _ISO.match(s)
+    if m:  # the common "2026-11-20T23:40[:05]" without strptime's cost
+        try:
+            return datetime(*(int(g) for g in m.groups() if g is not None))
+        except ValueError:
+            return None
     for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%H:%M"):
         try:
             return datetime.strptime(s[:19], fmt)

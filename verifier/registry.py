@@ -209,6 +209,14 @@ class Registry:
         return self.lenders[lid] if lid else None
 
     def sender_owner(self, digits: str) -> Lender | None:
+        key = ("sender", digits)
+        if key not in self._memo:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            self._memo[key] = self._sender_owner(digits)
+        return self._memo[key]
+
+    def _sender_owner(self, digits: str) -> Lender | None:
         lid = self.by_sender.get(digits) or self.by_hotline.get(digits)
         if not lid and digits.startswith("106"):
             # ports carry the service number after the prefix: 106980095533, 1069097095528

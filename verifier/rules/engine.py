@@ -30,6 +30,60 @@ class RuleError(ValueError):
     pass
 
 
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that cannot be told
+    (classes like ., \\d, negated sets, optional starts of unknown kind). A message that
+    contains none of them cannot match, so the regex is not run at all."""
+    import re._constants as C
+    import re._parser as P
+
+    def first(items):
+        out: set[str] = set()
+        for op, av in items:
+            if op is C.LITERAL:
+                out.add(chr(av))
+                return out
+            if op is C.IN:
+                for o, a in av:
+                    if o is C.LITERAL:
+                        out.add(chr(a))
+                    elif o is C.RANGE and a[1] - a[0] <= 256:
+                        out.update(chr(x) for x in range(a[0], a[1] + 1))
+                    else:
+                        return None
+                return out
+            if op is C.SUBPATTERN:
+                f = first(av[3])
+                if f is None:
+                    return None
+                out |= f
+                return out
+            if op is C.BRANCH:
+                for alt in av[1]:
+                    f = first(alt)
+                    if f is None:
+                        return None
+                    out |= f
+                return out
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+                lo, _, sub = av
+                f = first(sub)
+                if f is None:
+                    return None
+                out |= f
+                if lo == 0:
+                    continue  # optional: the match may start with what follows
+                return out
+            return None  # anything else (AT, ANY, CATEGORY, NOT_LITERAL, ASSERT …): unknown
+        return None  # the pattern can match the empty string
+
+    try:
+        f = first(P.parse(pattern))
+    except Exception:  # pragma: no cover - a pattern the parser rejects was rejected at load
+        return None
+    return frozenset(f) if f else None
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     text: str
@@ -213,6 +267,17 @@ class RuleSet:
         self._neg_norm = [tuple(normalize(c).text for c in r.negations) for r in self.rules]
         self._neg_max = [max((len(n) for n in negs), default=0) for negs in self._neg_norm]
         self._combined = [r.regex for r in self.rules]
+        # rules gated by predicates are looked up by their first predicate, so a message only
+        # visits the rules whose gate can open
+        self._first = [first_chars(r.regex.pattern) if r.regex is not None else None for r in self.rules]
+        self._pattern_free = [i for i in self._pattern_rules if not self.rules[i].when]
+        self._pattern_by_pred: dict[str, list[int]] = {}
+        for i in self._pattern_rules:
+            if self.rules[i].when:
+                self._pattern_by_pred.setdefault(self.rules[i].when[0], []).append(i)
+        self._only_when_by_pred: dict[str, list[int]] = {}
+        for i in self._only_when:
+            self._only_when_by_pred.setdefault(self.rules[i].when[0], []).append(i)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -236,9 +301,13 @@ class RuleSet:
                 for i in idx:
                     if i not in silenced:
                         cands.setdefault(i, []).append((end - n + 1, end + 1))
-        for i in self._pattern_rules:
+        chars = set(text)
+        for i in self._gated(self._pattern_free, self._pattern_by_pred, facts):
             if i in silenced or not self._predicates_ok(self.rules[i], facts):
                 continue  # predicates first: cheaper than the regex
+            fc = self._first[i]
+            if fc is not None and fc.isdisjoint(chars):
+                continue  # no character a match could start with
             for m in self._combined[i].finditer(text):
                 if m.end() > m.start():
                     cands.setdefault(i, []).append((m.start(), m.end()))
@@ -249,7 +318,7 @@ class RuleSet:
                 continue
             for s, e in self._filter_spans(i, r, text, spans, doc.signature_spans):
                 hits.append(Hit(r, s, e, text[s:e]))
-        for i in self._only_when:
+        for i in self._gated((), self._only_when_by_pred, facts):
             if i in silenced:
                 continue
             r = self.rules[i]
@@ -265,6 +334,16 @@ class RuleSet:
             else:
                 hits.append(Hit(r, span[0], span[1], text[span[0]:span[1]]))
         return hits
+
+    @staticmethod
+    def _gated(free, by_pred: dict, facts: Mapping) -> list[int]:
+        out = list(free)
+        for p in facts:
+            lst = by_pred.get(p)
+            if lst:
+                out.extend(lst)
+        out.sort()  # rule order, as declared
+        return out
 
     @staticmethod
     def _predicates_ok(r: Rule, facts: Mapping) -> bool:
