@@ -148,30 +148,21 @@ class Pipeline:
                     add("lender.named", span)
                     if L.licensed:
                         add("lender.licensed", span)
-            else:
-                never = reg.never_signature_of(t[span[0]:span[1]])
-                if never is not None:
-                    add("signature.never_used", span)
-                    lender = lender or never
-                else:
-                    add("signature.unknown", span)
             never = reg.never_signature_of(t[span[0]:span[1]])
-            if never is not None and L is not None:
+            if never is not None:  # a signature the lender says it never uses (【美团金融】)
                 add("signature.never_used", span)
+                if L is None:
+                    lender = lender or never
+            elif L is None:
+                add("signature.unknown", span)
 
         for u in found_urls:
             sp = (u.start, u.end)
             add("url.any", sp)
-            owner = reg.domain_owner(u.domain)
-            if owner is not None:
-                if lender is None or owner.id == lender.id or not owner.is_lender:
-                    add("url.official", sp)
-                else:
-                    add("url.other_lender", sp)
-            else:
-                add("url.unknown", sp)
-                if reg.lookalike(u) is not None:
-                    add("url.lookalike", sp)
+            whose = _ownership(reg.domain_owner(u.domain), lender)
+            add(f"url.{whose}", sp)
+            if whose == "unknown" and reg.lookalike(u) is not None:
+                add("url.lookalike", sp)
             if u.is_ip:
                 add("url.ip", sp)
             if urls.is_shortener(u):
@@ -184,14 +175,7 @@ class Pipeline:
         for p in found_phones:
             sp = (p.start, p.end)
             add("phone.any", sp)
-            owner = reg.by_number(p.digits)
-            if owner is not None:
-                if lender is None or owner.id == lender.id or not owner.is_lender:
-                    add("phone.official", sp)
-                else:
-                    add("phone.other_lender", sp)
-            else:
-                add("phone.unknown", sp)
+            add(f"phone.{_ownership(reg.by_number(p.digits), lender)}", sp)
             kind_pred = {phones.MOBILE: "phone.mobile", phones.VIRTUAL: "phone.mobile", phones.LANDLINE: "phone.landline",
                          phones.TOLLFREE: "phone.tollfree", phones.FOREIGN: "phone.foreign"}.get(p.kind)
             if kind_pred:
@@ -241,6 +225,16 @@ class Pipeline:
             lender=lender or (sender_owner if sender_owner is not None and sender_owner.is_lender else None),
             names=names, signatures=tuple(sigs), urls=found_urls, phones=found_phones, facts=f, hits=hits, masked=masked,
         )
+
+
+def _ownership(owner: Lender | None, lender: Lender | None) -> str:
+    """Whose contact is it? "official": the claimed lender's (or any registry lender's when none is
+    claimed, or a regulator's); "other_lender": another lender's; "unknown": nobody's."""
+    if owner is None:
+        return "unknown"
+    if lender is None or owner.id == lender.id or not owner.is_lender:
+        return "official"
+    return "other_lender"
 
 
 BURST_COUNT = 3          # this many messages from one sender …

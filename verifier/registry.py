@@ -173,13 +173,19 @@ class Registry:
         out.sort(key=lambda h: h.start)
         return out
 
-    def lookup_name(self, name: str) -> Lender | None:
-        key = ("name", name)
-        if key not in self._memo:
+    def _memoized(self, kind: str, arg: str, compute):
+        """Lookups repeat across messages (the same signatures, senders, domains): keep them."""
+        key = (kind, arg)
+        try:
+            return self._memo[key]
+        except KeyError:
             if len(self._memo) > 50_000:
                 self._memo.clear()
-            self._memo[key] = self._lookup_name(name)
-        return self._memo[key]
+            value = self._memo[key] = compute(arg)
+            return value
+
+    def lookup_name(self, name: str) -> Lender | None:
+        return self._memoized("name", name, self._lookup_name)
 
     def _lookup_name(self, name: str) -> Lender | None:
         lid = self.by_name.get(normalize(name).text)
@@ -192,10 +198,7 @@ class Registry:
         return None
 
     def never_signature_of(self, name: str) -> Lender | None:
-        key = ("never", name)
-        if key not in self._memo:
-            self._memo[key] = self.never_sig.get(normalize(name).text)
-        lid = self._memo[key]
+        lid = self._memoized("never", name, lambda n: self.never_sig.get(normalize(n).text))
         return self.lenders[lid] if lid else None
 
     def by_number(self, digits: str) -> Lender | None:
@@ -209,12 +212,7 @@ class Registry:
         return self.lenders[lid] if lid else None
 
     def sender_owner(self, digits: str) -> Lender | None:
-        key = ("sender", digits)
-        if key not in self._memo:
-            if len(self._memo) > 50_000:
-                self._memo.clear()
-            self._memo[key] = self._sender_owner(digits)
-        return self._memo[key]
+        return self._memoized("sender", digits, self._sender_owner)
 
     def _sender_owner(self, digits: str) -> Lender | None:
         lid = self.by_sender.get(digits) or self.by_hotline.get(digits)
@@ -234,12 +232,7 @@ class Registry:
         """The registry lender whose domain or brand ``u`` imitates, or None."""
         if u.is_ip or self.domain_owner(u.domain):
             return None
-        key = ("lookalike", u.domain, u.subdomain)
-        if key not in self._memo:
-            if len(self._memo) > 50_000:
-                self._memo.clear()
-            self._memo[key] = self._lookalike(u)
-        return self._memo[key]
+        return self._memoized("lookalike", (u.domain, u.subdomain), lambda _: self._lookalike(u))
 
     def _lookalike(self, u: "_urls.Url") -> Lender | None:
         label = u.domain.split(".", 1)[0]
