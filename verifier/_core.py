@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from . import explain, paste
 from .explain import Evidence, Verdict
 
-EMPTY_MESSAGE = "the message is empty: paste the text of the SMS"
+EMPTY_MESSAGE = "the message is empty: paste the text of the SMS (短信内容为空，请粘贴短信全文)"
 
 
 def coerce_text(text) -> str:

@@ -112,7 +112,8 @@ def normalize(raw: str) -> Normalized:
     src = raw[:MAX_CHARS] if truncated else raw
     # pass 1: per-character folding (cached per character)
     folded = list(map(_fold_char, src))
-    if all(len(f) == 1 for f in folded):  # the common case: one character in, one out
+    lens = list(map(len, folded))
+    if not lens or (min(lens) == 1 and max(lens) == 1):  # the common case: one character in, one out
         chars = folded
         starts = list(range(len(src)))
         ends = list(range(1, len(src) + 1))

@@ -271,6 +271,12 @@ class RuleSet:
         # visits the rules whose gate can open
         self._first = [first_chars(r.regex.pattern) if r.regex is not None else None for r in self.rules]
         self._pattern_free = [i for i in self._pattern_rules if not self.rules[i].when]
+        # ungated pattern rules indexed by the characters their matches can start with
+        self._free_always = [i for i in self._pattern_free if self._first[i] is None]
+        self._free_by_char: dict[str, list[int]] = {}
+        for i in self._pattern_free:
+            for c in self._first[i] or ():
+                self._free_by_char.setdefault(c, []).append(i)
         self._pattern_by_pred: dict[str, list[int]] = {}
         for i in self._pattern_rules:
             if self.rules[i].when:
@@ -302,7 +308,13 @@ class RuleSet:
                     if i not in silenced:
                         cands.setdefault(i, []).append((end - n + 1, end + 1))
         chars = set(text)
-        for i in self._gated(self._pattern_free, self._pattern_by_pred, facts):
+        free = set(self._free_always)
+        by_char = self._free_by_char
+        for c in chars:
+            lst = by_char.get(c)
+            if lst:
+                free.update(lst)
+        for i in self._gated(free, self._pattern_by_pred, facts):
             if i in silenced or not self._predicates_ok(self.rules[i], facts):
                 continue  # predicates first: cheaper than the regex
             fc = self._first[i]
