@@ -50,7 +50,7 @@ def highlight(text: str, evidence, on: bool, marks=("[", "]")) -> str:
 
 
 def render(v, text: str, lang: str = "zh", color: bool = False, explain: bool = False) -> str:
-    from .explain import confidence_words
+    from .explain import confidence_words, public_basis
 
     en = lang == "en"
     L = []
@@ -74,8 +74,9 @@ def render(v, text: str, lang: str = "zh", color: bool = False, explain: bool = 
             q = f"“{e.quote}” " if e.quote else ("(sender/time) " if en else "（号码/时间）")
             w = f" [{e.signal} {e.weight:g}]" if explain else ""
             L.append(f"  • {q}— {e.explanation}{w}")
-            if explain and e.basis:
-                L.append(f"      {'basis' if en else '依据'}: {e.basis}")
+            basis = public_basis(e.basis) if explain else ""
+            if basis:
+                L.append(f"      {'basis' if en else '依据'}: {basis}")
     if v.advice:
         L.append("")
         L.append("What to do:" if en else "建议：")

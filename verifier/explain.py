@@ -84,6 +84,13 @@ def decide(hits, probs: dict[str, float]) -> tuple[str, float, str]:
     return label, conf, "model"
 
 
+def public_basis(basis: str) -> str:
+    """The parts of a rule's basis a borrower can look up (laws, conventions), without the
+    project's own research notes."""
+    parts = [p.strip() for p in basis.replace(";", "；").split("；")]
+    return "；".join(p for p in parts if p and ".md" not in p and "LABELS" not in p)
+
+
 def confidence_words(conf: float, lang: str) -> str:
     if lang == "en":
         return "high" if conf >= 0.85 else "medium" if conf >= 0.6 else "low"
@@ -212,7 +219,10 @@ def advice_of(label: str, evidence: list[Evidence], lender, registry, lang: str)
     def has(num: str) -> bool:
         return registry.by_number(num) is not None
 
-    if lender is not None and hot:
+    if lender is not None and hot and label == "legitimate":
+        out.append(f"To double-check, use {lender.short}'s official app or call its official hotline {' / '.join(hot[:2])}."
+                   if en else f"如需核实，请打开{lender.short}官方App或拨打官方客服 {' / '.join(hot[:2])}。")
+    elif lender is not None and hot:
         apps = "、".join(lender.apps[:1]) if lender.apps else ""
         if en:
             out.append(f"Check with {lender.short} through its official app or its official hotline {' / '.join(hot[:2])} — never the number or link in the SMS.")
