@@ -4,8 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -18,10 +16,18 @@ def _train(out: Path):
 
 def test_training_is_deterministic(tmp_path):
     a, b = _train(tmp_path / "a"), _train(tmp_path / "b")
-    assert a["fast_sha256"] == b["fast_sha256"]  # the fitted numbers, byte for byte
-    assert a["cv"] == b["cv"] and a["heldout"] == b["heldout"]
+    assert a["cv"] == b["cv"] and a["heldout"] == b["heldout"] and a["model"] == b["model"]
     assert a["training_data"]["limit"] == 60 and a["labels"]
-    from verifier import model
+    if "fast_sha256" in a:  # a linear model: its exported numbers, byte for byte
+        assert a["fast_sha256"] == b["fast_sha256"]
+    from verifier import model, pipeline
 
     ma, mb = model.load(tmp_path / "a"), model.load(tmp_path / "b")
-    assert np.array_equal(ma.fast.coef_t, mb.fast.coef_t)
+    pl = pipeline.default()
+    texts = ["【招商银行】您尾号1234的信用卡本期账单1,570.44元，到期还款日07月25日。",
+             "请把欠款转到个人账户6222021234567890123，否则爆你通讯录。",
+             "您有一笔欠款已逾期，请尽快联系处理。"]
+    analyses = [pl.analyze(t) for t in texts]
+    pa, pb = ma.predict_proba(analyses), mb.predict_proba(analyses)
+    for x, y in zip(pa, pb):
+        assert all(abs(x[k] - y[k]) < 1e-12 for k in x)
