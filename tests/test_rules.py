@@ -109,3 +109,40 @@ def test_first_chars_prefilter_is_safe(pattern, text, can):
     assert (not fc.isdisjoint(set(text))) == can
     if re.search(pattern, text):
         assert not fc.isdisjoint(set(text))
+
+
+def test_prefix_prefilter_changes_no_hit(pipeline):
+    """The start-prefix prefilter only skips regexes that cannot match: same hits without it."""
+    from verifier.rules.engine import Doc
+
+    rs = pipeline.rules
+    docs = []
+    for r in rs.rules:
+        for ex in (*r.examples_fire, *r.examples_silent):
+            a = pipeline.analyze(ex.text, sender=ex.sender, received_at=ex.received_at, burst=ex.burst)
+            docs.append(Doc(a.text, a.facts, tuple(sp for _, sp, _ in a.signatures)))
+
+    def hits():
+        return [sorted((h.rule.id, h.start, h.end) for h in rs.run(d)) for d in docs]
+
+    with_filter = hits()
+    saved = rs._prefixes
+    try:
+        rs._prefixes = [None] * len(saved)
+        assert hits() == with_filter
+    finally:
+        rs._prefixes = saved
+
+
+@pytest.mark.parametrize("pattern,prefixes", [
+    ("(?:提供|告知)验证码", {"提供", "告知"}),
+    ("(?:a(?:x)?)b", {"a"}),
+    ("(?:ab|c)d", {"ab", "cd"}),
+    ("a?b", None),
+    (".{0,3}上门", None),
+])
+def test_start_prefixes(pattern, prefixes):
+    from verifier.rules.engine import start_prefixes
+
+    got = start_prefixes(pattern)
+    assert (None if got is None else set(got)) == prefixes

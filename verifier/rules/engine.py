@@ -30,58 +30,87 @@ class RuleError(ValueError):
     pass
 
 
-def first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with, or None when that cannot be told
-    (classes like ., \\d, negated sets, optional starts of unknown kind). A message that
-    contains none of them cannot match, so the regex is not run at all."""
+def start_prefixes(pattern: str, k: int = 2, limit: int = 600) -> frozenset[str] | None:
+    """Strings (of up to ``k`` characters) one of which every match of ``pattern`` starts with,
+    or None when that cannot be told (classes like ., \\d, negated sets, an optional start…).
+    A message containing none of them cannot match, so the regex is not run at all."""
     import re._constants as C
     import re._parser as P
 
-    def first(items):
-        out: set[str] = set()
+    class Unknown(Exception):
+        pass
+
+    def chars_of(op, av) -> list[str]:
+        if op is C.LITERAL:
+            return [chr(av)]
+        if op is C.IN:
+            out: list[str] = []
+            for o, a in av:
+                if o is C.LITERAL:
+                    out.append(chr(a))
+                elif o is C.RANGE and a[1] - a[0] <= 64:
+                    out.extend(chr(x) for x in range(a[0], a[1] + 1))
+                else:
+                    raise Unknown
+            return out
+        raise Unknown
+
+    def seq(items, heads: set[str]) -> tuple[set[str], set[str]]:
+        """(closed, open): prefixes that are final (k long, or cut where the pattern becomes
+        uncertain) and prefixes that consumed all of ``items`` and may grow with what follows."""
+        closed = {h for h in heads if len(h) >= k}
+        open_ = {h for h in heads if len(h) < k}
         for op, av in items:
-            if op is C.LITERAL:
-                out.add(chr(av))
-                return out
-            if op is C.IN:
-                for o, a in av:
-                    if o is C.LITERAL:
-                        out.add(chr(a))
-                    elif o is C.RANGE and a[1] - a[0] <= 256:
-                        out.update(chr(x) for x in range(a[0], a[1] + 1))
-                    else:
-                        return None
-                return out
-            if op is C.SUBPATTERN:
-                f = first(av[3])
-                if f is None:
-                    return None
-                out |= f
-                return out
-            if op is C.BRANCH:
+            if not open_:
+                break
+            if op in (C.LITERAL, C.IN):
+                cs = chars_of(op, av)
+                open_ = {h + c for h in open_ for c in cs}
+            elif op is C.SUBPATTERN:
+                c_, o_ = seq(av[3], open_)
+                closed |= c_
+                open_ = o_
+            elif op is C.BRANCH:
+                nc: set[str] = set()
+                no: set[str] = set()
                 for alt in av[1]:
-                    f = first(alt)
-                    if f is None:
-                        return None
-                    out |= f
-                return out
-            if op in (C.MAX_REPEAT, C.MIN_REPEAT):
-                lo, _, sub = av
-                f = first(sub)
-                if f is None:
-                    return None
-                out |= f
-                if lo == 0:
-                    continue  # optional: the match may start with what follows
-                return out
-            return None  # anything else (AT, ANY, CATEGORY, NOT_LITERAL, ASSERT …): unknown
-        return None  # the pattern can match the empty string
+                    c_, o_ = seq(alt, open_)
+                    nc |= c_
+                    no |= o_
+                closed |= nc
+                open_ = no
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+                # at least one occurrence: its prefixes are certain; what follows is not
+                c_, o_ = seq(av[2], open_)
+                closed |= c_ | o_
+                open_ = set()
+                break
+            elif op is C.AT and open_ == {""}:
+                continue  # ^ at the very start
+            else:
+                closed |= open_  # optional or unknown part: the prefixes end here
+                open_ = set()
+                break
+            if len(open_) + len(closed) > limit:
+                raise Unknown
+            closed |= {h for h in open_ if len(h) >= k}
+            open_ = {h for h in open_ if len(h) < k}
+        return closed, open_
 
     try:
-        f = first(P.parse(pattern))
-    except Exception:  # pragma: no cover - a pattern the parser rejects was rejected at load
+        closed, open_ = seq(P.parse(pattern), {""})
+    except Exception:
         return None
-    return frozenset(f) if f else None
+    pre = closed | open_
+    if not pre or "" in pre or len(pre) > limit:
+        return None
+    return frozenset(pre)
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that cannot be told."""
+    pre = start_prefixes(pattern, k=1)
+    return None if pre is None else frozenset(p[0] for p in pre)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +299,7 @@ class RuleSet:
         # rules gated by predicates are looked up by their first predicate, so a message only
         # visits the rules whose gate can open
         self._first = [first_chars(r.regex.pattern) if r.regex is not None else None for r in self.rules]
+        self._prefixes = [start_prefixes(r.regex.pattern) if r.regex is not None else None for r in self.rules]
         self._pattern_free = [i for i in self._pattern_rules if not self.rules[i].when]
         # ungated pattern rules indexed by the characters their matches can start with
         self._free_always = [i for i in self._pattern_free if self._first[i] is None]
@@ -308,6 +338,7 @@ class RuleSet:
                     if i not in silenced:
                         cands.setdefault(i, []).append((end - n + 1, end + 1))
         chars = set(text)
+        bigrams = None
         free = set(self._free_always)
         by_char = self._free_by_char
         for c in chars:
@@ -317,9 +348,12 @@ class RuleSet:
         for i in self._gated(free, self._pattern_by_pred, facts):
             if i in silenced or not self._predicates_ok(self.rules[i], facts):
                 continue  # predicates first: cheaper than the regex
-            fc = self._first[i]
-            if fc is not None and fc.isdisjoint(chars):
-                continue  # no character a match could start with
+            pre = self._prefixes[i]
+            if pre is not None:
+                if bigrams is None:
+                    bigrams = {text[j:j + 2] for j in range(len(text) - 1)} | chars
+                if pre.isdisjoint(bigrams):
+                    continue  # no string a match could start with
             for m in self._combined[i].finditer(text):
                 if m.end() > m.start():
                     cands.setdefault(i, []).append((m.start(), m.end()))
