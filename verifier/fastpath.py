@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -158,17 +159,15 @@ class FastLinear:
                     cols.append(off + j)
                     vals.append(w * v)
                 continue
-            vocab = bl["vocab_map"]
-            js_l, tf_l = [], []
-            for tok, c in Counter(bl["analyze"](analysis.masked)).items():  # C-level counting
-                j = vocab.get(tok)
-                if j is not None:
-                    js_l.append(j)
-                    tf_l.append(c)
-            if not js_l:
+            counts = Counter(bl["analyze"](analysis.masked))  # C-level counting
+            if not counts:
                 continue
-            js = np.asarray(js_l, dtype=np.int64)
-            tf = np.asarray(tf_l, dtype=np.float64)
+            ids = np.array(list(map(bl["vocab_map"].get, counts, repeat(-1))), dtype=np.int64)  # C-level lookups
+            keep = ids >= 0
+            if not keep.any():
+                continue
+            js = ids[keep]
+            tf = np.array(list(counts.values()), dtype=np.float64)[keep]
             if bl["sublinear"]:
                 tf = np.log(tf) + 1.0
             x = (tf * bl["idf"][js]).astype(np.float32).astype(np.float64)  # the vectorizer's float32 output
