@@ -5,7 +5,6 @@ jieba's full dictionary (349k words) takes ~0.8 s to load; the 60k most frequent
 ~0.06 s and cover what SMS use. Domain words get a high frequency so jieba keeps them whole.
 Re-run after changing DOMAIN_WORDS, then retrain (the model's word features depend on it).
 """
-import os
 import sys
 from pathlib import Path
 

@@ -3,7 +3,6 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import pytest
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 LABELS = {"legitimate", "suspicious", "abusive", "scam"}

@@ -2,7 +2,6 @@
 sockets disabled, and no message text is written to logs or caches."""
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap

@@ -1,8 +1,6 @@
 """No input crashes verifier: fuzzed Unicode, control characters, lone surrogates, binary junk,
 huge texts, odd numbers and URLs — always a valid label or the documented ValueError."""
 import json
-import os
-import resource
 import subprocess
 import sys
 import time

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 _NAME = r"[^【】\[\]\n]{2,24}"
 _BRACKET = re.compile(rf"[【\[［〖]\s*({_NAME}?)\s*[】\]］〗]")
-_MALFORMED = re.compile(rf"^\s*([\u4e00-\u9fff][^【】\[\]\s]{{1,14}})】")
+_MALFORMED = re.compile(r"^\s*([\u4e00-\u9fff][^【】\[\]\s]{1,14})】")
 _DASH = re.compile(r"[-—－–]\s*([\u4e00-\u9fffA-Za-z]{2,14})\s*[。.!！]?\s*$")
 _OPTOUT = re.compile(r"(?:回|回复|拒收请回复|退订回)[a-zA-Z]{1,6}(?:退订|拒收)?[。.]?\s*$")
 
