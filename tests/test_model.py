@@ -31,7 +31,21 @@ def test_card_matches_the_committed_corpus():
 
     files = sorted((Path(__file__).resolve().parent.parent / "data" / "corpus").glob("*.jsonl"))
     _, sha = load_corpus(files)
-    assert model.load(MD).card["training_data"]["sha256"] == sha
+    card = model.load(MD).card
+    assert card["training_data"]["sha256"] == sha
+
+    import hashlib
+
+    from verifier.resources import registry_dir, rules_dir
+
+    def sha_dir(d, pattern):
+        h = hashlib.sha256()
+        for p in sorted(Path(d).glob(pattern)):
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+        return h.hexdigest()
+
+    assert card["rules"]["sha256"] == sha_dir(rules_dir(), "*.toml"), "rules changed since training: retrain"
+    assert card["registry"]["sha256"] == sha_dir(registry_dir(), "*.toml"), "registry changed since training: retrain"
 
 
 def _copy(tmp_path):
