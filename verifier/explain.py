@@ -60,6 +60,7 @@ class Verdict:
             "lender": self.lender,
             "decided_by": self.decided_by,
             "probabilities": {k: round(float(v), 3) for k, v in self.probabilities.items()},
+            "notes": list(self.notes),
         }
 
     @property

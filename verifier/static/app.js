@@ -195,6 +195,9 @@
           state.lang === "zh" ? h("span", { class: "label-en", text: label }) : null),
         v.decided_by === "empty" ? null : h("div", { class: "verdict-conf", text: confText(v) })));
     const parts = [head, h("p", { class: "summary", text: v.summary })];
+    for (const note of (v.notes || []).filter((n) => !/^#\d+:/.test(n))) {
+      parts.push(h("p", { class: "note", text: note }));  // e.g. only the start of a huge text was read
+    }
 
     if (v.lender) {
       const hot = (v.lender.hotlines || []).slice(0, 2).join(" / ");
