@@ -35,14 +35,9 @@ def main(argv=None) -> int:
     rows = []
     if args.heldout:
         sys.path.insert(0, str(REPO / "scripts"))
-        from train import heldout_family
+        from train import heldout_rows
 
-        for p in sorted((REPO / "data" / "corpus").glob("*.jsonl")):
-            for line in p.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    r = json.loads(line)
-                    if heldout_family(r["family"]):
-                        rows.append(r)
+        rows.extend(heldout_rows())
     for p in args.files:
         with open(p, encoding="utf-8") as f:
             for line in f:

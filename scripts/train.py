@@ -31,6 +31,12 @@ def heldout_family(family: str) -> bool:
     return int(hashlib.sha1(family.encode("utf-8")).hexdigest(), 16) % HELDOUT_BUCKETS == 0
 
 
+def heldout_rows(corpus: Path = REPO / "data" / "corpus") -> list[dict]:
+    """The messages of the held-out families (never trained on), in corpus order."""
+    rows, _ = load_corpus(sorted(Path(corpus).glob("*.jsonl")))
+    return [r for r in rows if heldout_family(r["family"])]
+
+
 def load_corpus(paths: list[Path]) -> tuple[list[dict], str]:
     rows, h = [], hashlib.sha256()
     for p in sorted(paths):
@@ -163,12 +169,6 @@ def main(argv=None) -> int:
     import joblib
     import scipy
 
-    def sha_dir(d: Path, pattern: str) -> str:
-        h = hashlib.sha256()
-        for p in sorted(d.glob(pattern)):
-            h.update(p.name.encode() + b"\0" + p.read_bytes())
-        return h.hexdigest()
-
     from verifier.resources import registry_dir, rules_dir
 
     card = {
@@ -185,8 +185,8 @@ def main(argv=None) -> int:
                           "families": int(len(set(fam))), "train_messages": int(len(tr_idx)),
                           "heldout_messages": int(len(te_idx)), "heldout_families": int(len(set(fam[te_idx]))),
                           "heldout_rule": f"sha1(family) % {HELDOUT_BUCKETS} == 0", "limit": args.limit},
-        "rules": {"count": len(rule_ids), "sha256": sha_dir(rules_dir(), "*.toml")},
-        "registry": {"entries": len(pl.registry.lenders), "sha256": sha_dir(registry_dir(), "*.toml")},
+        "rules": {"count": len(rule_ids), "sha256": model.sha256_dir(rules_dir(), "*.toml")},
+        "registry": {"entries": len(pl.registry.lenders), "sha256": model.sha256_dir(registry_dir(), "*.toml")},
         "cv": [{"model": n, "params": p, "macro_f1": s["macro_f1"], "legit_called_scam_or_abusive": s["legit_called_scam_or_abusive"],
                 "scam_called_legitimate": s["scam_called_legitimate"]} for n, p, _, s in results],
         "cv_folds": n_splits,

@@ -1,6 +1,5 @@
 """Explanations and advice: evidence quotes are exact, advice names only registry or message
 contacts, both languages render, and three real-looking verdicts render as expected."""
-import json
 import re
 import sys
 from pathlib import Path
@@ -13,15 +12,9 @@ from verifier.pipeline import default as default_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
-from train import heldout_family  # noqa: E402
+from train import heldout_rows  # noqa: E402
 
-HELDOUT = []
-for p in sorted((REPO / "data" / "corpus").glob("*.jsonl")):
-    for line in p.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            if heldout_family(r["family"]):
-                HELDOUT.append(r)
+HELDOUT = heldout_rows()
 
 NUM = re.compile(r"(?<![0-9])[0-9]{3,}(?![0-9])")
 DOM = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.I)

@@ -34,18 +34,10 @@ def test_card_matches_the_committed_corpus():
     card = model.load(MD).card
     assert card["training_data"]["sha256"] == sha
 
-    import hashlib
-
     from verifier.resources import registry_dir, rules_dir
 
-    def sha_dir(d, pattern):
-        h = hashlib.sha256()
-        for p in sorted(Path(d).glob(pattern)):
-            h.update(p.name.encode() + b"\0" + p.read_bytes())
-        return h.hexdigest()
-
-    assert card["rules"]["sha256"] == sha_dir(rules_dir(), "*.toml"), "rules changed since training: retrain"
-    assert card["registry"]["sha256"] == sha_dir(registry_dir(), "*.toml"), "registry changed since training: retrain"
+    assert card["rules"]["sha256"] == model.sha256_dir(rules_dir(), "*.toml"), "rules changed since training: retrain"
+    assert card["registry"]["sha256"] == model.sha256_dir(registry_dir(), "*.toml"), "registry changed since training: retrain"
 
 
 def _copy(tmp_path):
@@ -67,11 +59,16 @@ def test_truncated_model(tmp_path):
         model.load(d)
 
 
-def test_card_without_checksum(tmp_path):
+def _edit_card(tmp_path, change):
     d = _copy(tmp_path)
     card = json.loads((d / model.CARD_FILE).read_text())
-    card.pop("model_sha256")
+    change(card)
     (d / model.CARD_FILE).write_text(json.dumps(card))
+    return d
+
+
+def test_card_without_checksum(tmp_path):
+    d = _edit_card(tmp_path, lambda card: card.pop("model_sha256"))
     with pytest.raises(model.ModelError, match="no checksum.*train.py"):
         model.load(d)
 
@@ -104,10 +101,7 @@ def test_check_path_needs_no_sklearn(tmp_path):
 
 
 def test_other_sklearn_version(tmp_path):
-    d = _copy(tmp_path)
-    card = json.loads((d / model.CARD_FILE).read_text())
-    card["versions"]["scikit-learn"] = "1.4.2"
-    (d / model.CARD_FILE).write_text(json.dumps(card))
+    d = _edit_card(tmp_path, lambda card: card["versions"].update({"scikit-learn": "1.4.2"}))
     with pytest.raises(model.ModelError, match="scikit-learn 1.4.2.*train.py"):
         model.load(d)
 

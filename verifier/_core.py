@@ -7,6 +7,7 @@ from typing import Iterable, Iterator
 
 from . import explain, paste
 from .explain import Evidence, Verdict
+from .normalize import MAX_CHARS
 
 EMPTY_MESSAGE = "the message is empty: paste the text of the SMS (短信内容为空，请粘贴短信全文)"
 
@@ -57,7 +58,7 @@ def _build(analysis, probs: dict[str, float], lang: str, terms=None) -> Verdict:
 
 def _analyses(pl, text: str, sender, when, burst: bool = False) -> list[tuple[int, object]]:
     """One analysis per message in the paste, with its offset in the original text."""
-    segs = paste.segments(text) if len(text) <= 20_000 else [(0, len(text))]
+    segs = paste.segments(text) if len(text) <= MAX_CHARS else [(0, len(text))]
     if len(segs) == 1:
         return [(0, pl.analyze(text, sender=sender, received_at=when, burst=burst))]
     return [(a, pl.analyze(text[a:b], sender=sender, received_at=when, burst=burst)) for a, b in segs]

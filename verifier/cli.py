@@ -175,16 +175,17 @@ def _check_file(args) -> int:
 
 def _paired(items, check_many, lang):
     """Run check_many over the messages while keeping each one's line number / id."""
-    metas: list[dict] = []
+    from collections import deque
+
+    metas: deque = deque()  # only the messages in flight: constant memory on huge files
 
     def feed():
         for meta, msg in items:
             metas.append(meta)
             yield msg
 
-    for i, v in enumerate(check_many(feed(), lang=lang)):
-        yield metas[i], v
-        metas[i] = None  # constant memory on huge files
+    for v in check_many(feed(), lang=lang):
+        yield metas.popleft(), v
 
 
 def _serve(args) -> int:

@@ -6,6 +6,7 @@ original message), a one-sentence summary and advice, in Chinese or English.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .rules.engine import LABELS
@@ -142,8 +143,6 @@ _MODEL_TEXT = {
 def model_evidence(analysis, terms: list[tuple[str, float]], label: str, lang: str, k: int = 3) -> list[Evidence]:
     """Where the words that pushed the model toward ``label`` occur in the message (merged
     into phrases), as evidence with exact spans of the original text."""
-    import re
-
     norm = analysis.norm
     text0 = re.sub(r"[0-9]", "0", norm.text)  # the n-grams saw digits as 0; same length
     spans: list[list] = []
@@ -206,7 +205,7 @@ def summary_of(label: str, evidence: list[Evidence], lender, lang: str, decided_
         why += "。"
     if lang == "en" and why and why[-1] not in ".!?":
         why += "."
-    who = (lender.short if lender else ("贷款机构" if lang == "zh" else "a lender")) if lang == "zh" else (lender.short if lender else "a lender")
+    who = lender.short if lender else ("a lender" if lang == "en" else "贷款机构")
     return _SUMMARY[lang][label].format(why=why, who=who)
 
 

@@ -126,6 +126,14 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def sha256_dir(directory: Path, pattern: str) -> str:
+    """One hash over the named files of a folder (the card records the rules and registry this way)."""
+    h = hashlib.sha256()
+    for p in sorted(Path(directory).glob(pattern)):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
 def _minor(v: str) -> str:
     return ".".join(v.split(".")[:2])
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .extract import accounts, money_dates, phones, signatures, urls
-from .normalize import Normalized, normalize
+from .normalize import MAX_CHARS, Normalized, normalize
 from .registry import Lender, NameHit, Registry
 from .rules.engine import Doc, Hit, RuleSet
 
@@ -108,7 +108,7 @@ class Pipeline:
         # ---- entities ----
         names = tuple(reg.find_names(t))
         sigs = []
-        for sg in signatures.find(norm.raw[: len(norm.raw) if not norm.truncated else 20_000]):
+        for sg in signatures.find(norm.raw[:MAX_CHARS]):
             span = from_raw(norm, sg.start, sg.end)
             if span is None:
                 continue
@@ -241,23 +241,30 @@ BURST_COUNT = 3          # this many messages from one sender …
 BURST_WINDOW_S = 3600    # … within an hour is a burst (harassing frequency)
 
 
+def _burst_key(sender, received_at) -> tuple[str, float] | None:
+    """(sender key, timestamp) of a message, or None when sender or time is missing."""
+    when = parse_time(received_at)
+    if not sender or when is None:
+        return None
+    try:
+        return phones.canonical(str(sender)) or str(sender), when.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 class BurstTracker:
-    """Flags messages that arrive in a burst from the same sender (needs sender and time).
-    Feed messages in arrival order or not: each message is compared with the others seen."""
+    """Flags messages that arrive in a burst from the same sender (needs sender and time), for a
+    stream: each message is compared with the ones seen before it."""
 
     def __init__(self, keep: int = 64):
         self.seen: dict[str, list[float]] = {}
         self.keep = keep
 
     def flag(self, sender, received_at) -> bool:
-        when = parse_time(received_at)
-        if not sender or when is None:
+        kt = _burst_key(sender, received_at)
+        if kt is None:
             return False
-        key = phones.canonical(str(sender)) or str(sender)
-        try:
-            ts = when.timestamp()
-        except (OverflowError, OSError, ValueError):
-            return False
+        key, ts = kt
         lst = self.seen.setdefault(key, [])
         lst.append(ts)
         if len(lst) > self.keep:
@@ -268,28 +275,13 @@ class BurstTracker:
 
 def burst_flags(items) -> list[bool]:
     """Burst flag of each (sender, received_at) pair, looking at the whole list (training, batches)."""
-    items = list(items)
+    keys = [_burst_key(sender, when) for sender, when in items]
     by_sender: dict[str, list[float]] = {}
-    stamps = []
-    for sender, when in items:
-        t = parse_time(when)
-        ts = None
-        if sender and t is not None:
-            try:
-                ts = t.timestamp()
-            except (OverflowError, OSError, ValueError):
-                ts = None
-        stamps.append(ts)
-        if ts is not None:
-            by_sender.setdefault(phones.canonical(str(sender)) or str(sender), []).append(ts)
-    out = []
-    for (sender, _), ts in zip(items, stamps):
-        if ts is None:
-            out.append(False)
-            continue
-        lst = by_sender[phones.canonical(str(sender)) or str(sender)]
-        out.append(sum(1 for x in lst if abs(x - ts) <= BURST_WINDOW_S) >= BURST_COUNT)
-    return out
+    for kt in keys:
+        if kt is not None:
+            by_sender.setdefault(kt[0], []).append(kt[1])
+    return [kt is not None and sum(1 for x in by_sender[kt[0]] if abs(x - kt[1]) <= BURST_WINDOW_S) >= BURST_COUNT
+            for kt in keys]
 
 
 _DIGITS = re.compile(r"[0-9]+")
