@@ -27,6 +27,9 @@ def test_rule_examples(pipeline, rule):
     for ex in rule.examples_fire:
         a, hits = _fired(pipeline, ex, rule.id)
         assert hits, f"{rule.file}:{rule.id} should fire on: {ex.text}"
+        if ex.expect is not None:
+            quotes = [ex.text[slice(*a.norm.to_raw(h.start, h.end))] for h in hits if h.start is not None]
+            assert ex.expect in quotes, f"{rule.id}: expected the quote {ex.expect!r}, got {quotes}"
         for h in hits:
             if h.start is None:
                 continue
@@ -76,6 +79,12 @@ en = "demo"
     ("patterns = ['\\\\b上门']\n", "breaks on CJK"),
     ('keywords = ["上门"]\nwhen = ["lender.nonsense"]\n', "unknown predicate"),
     ('keywords = ["上门"]\nhard = true\n', "only scam rules may be hard"),
+    ('keywords = ["上门"]\nhard = "false"\n', "'hard' must be bool"),
+    ('keywords = ["上门"]\nwindow = "ten"\n', "'window' must be int"),
+    ('keywords = ["上门"]\nweight = true\n', "'weight' must be float"),
+    ('keywords = ["上门"]\nunless = ["@no_such_set"]\n', "unknown phrase set"),
+    ('keywords = ["上门"]\ntopic = "weather"\n', "'topic' must be one of"),
+    ('keywords = ["上门"]\nexamples_fire = [{ text = "上门", expect = "下门" }]\n', "not in its text"),
     ("", "needs keywords"),
 ])
 def test_bad_rule_files_name_file_and_rule(tmp_path, extra, msg):
@@ -83,6 +92,29 @@ def test_bad_rule_files_name_file_and_rule(tmp_path, extra, msg):
         load_rules(_write(tmp_path, BASE + extra))
     assert msg in str(e.value)
     assert "x.toml" in str(e.value) and "demo_rule" in str(e.value)
+
+
+def test_phrase_sets_expand_in_every_list(tmp_path):
+    body = '[phrases]\nwarn = ["谨防", "骗局"]\n' + BASE + 'keywords = ["上门", "@warn"]\nunless = ["@warn", "忽略"]\n'
+    r = load_rules(_write(tmp_path, body)).rules[0]
+    assert r.keywords == ("上门", "谨防", "骗局") and r.unless == ("谨防", "骗局", "忽略")
+
+
+def test_shared_phrase_sets_are_used():
+    """The anti-fraud-warning list is declared once and named by the fraud rules, not copied."""
+    rs = default_rules()
+    warn = set(rs.phrases["scam_warning"])
+    assert len(warn) >= 30
+    users = [r for r in RULES if warn <= set(r.unless)]
+    assert len(users) >= 30
+    import tomllib
+    from pathlib import Path
+
+    copies = 0
+    for p in Path(RULES[0].file and __import__("verifier.resources", fromlist=["rules_dir"]).rules_dir()).glob("*.toml"):
+        for d in tomllib.loads(p.read_text(encoding="utf-8")).get("rule", []):
+            copies += len(warn & set(d.get("unless", []))) >= 20
+    assert copies == 0, "a rule file copies the scam_warning phrases instead of naming @scam_warning"
 
 
 def test_duplicate_rule_ids_rejected(tmp_path):

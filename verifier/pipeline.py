@@ -16,6 +16,8 @@ from .normalize import MAX_CHARS, Normalized, normalize
 from .registry import Lender, NameHit, Registry
 from .rules.engine import Doc, Hit, RuleSet
 
+# an institution whose name was hidden by whoever quoted the message: XX银行, 【X银行】, 某金融, **平台
+_PLACEHOLDER_ORG = re.compile(r"(?:xx|x|某某|某|\*{2,3}|×{2})(?:银行|金融|消费金融|信用卡|平台|公司|贷|法院|公安局?|派出所|检察院|分行|支行|app)")
 _SENDER_IN_PASTE = re.compile(r"(?:发件人|发信人|来自|短信来自|号码|sender|from)\s*[:：]?\s*(\+?[0-9][0-9 \-]{2,22}[0-9])")
 
 
@@ -116,6 +118,7 @@ class Pipeline:
         found_urls = tuple(urls.find(t))
         found_phones = tuple(p for p in phones.find(t) if not any(u.start <= p.start < u.end for u in found_urls)
                              and not (pasted_sender and pasted_sender[0] <= p.start < pasted_sender[1]))
+        hidden_phones = tuple(phones.masked(t)) if ("*" in t or "x" in t or "×" in t) else ()
 
         # ---- who does the message claim to be? signature first, then the first lender named ----
         lender = next((L for _, _, L in sigs if L is not None and L.is_lender), None)
@@ -181,8 +184,22 @@ class Pipeline:
             if kind_pred:
                 add(kind_pred, sp)
 
+        for p in hidden_phones:
+            sp = (p.start, p.end)
+            add("phone.any", sp)
+            add("phone.masked", sp)
+            add("phone.unknown", sp)  # whose number it is cannot be told
+            add("phone.mobile" if p.kind in (phones.MOBILE, phones.VIRTUAL) else "phone.landline", sp)
         for c in accounts.cards(t):
             add("card.number", (c.start, c.end))
+        if hidden_phones or "*" in t or "x" in t or "×" in t:
+            for c in accounts.masked_cards(t):
+                add("card.number", (c.start, c.end))
+                add("card.masked", (c.start, c.end))
+        for m in _PLACEHOLDER_ORG.finditer(t):
+            add("placeholder.institution", m.span())
+        for sp in self.rules.phrase_spans("debt_words", t):
+            add("about.debt", sp)
         for q in accounts.qq_ids(t):
             add("contact.qq", (q.start, q.end))
         for w in accounts.wechat_ids(t):

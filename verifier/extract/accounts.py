@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 _CARD = re.compile(r"(?<![0-9])((?:[0-9]{4}[ -]?){3}[0-9]{4}(?:[ -]?[0-9]{1,3})?|[0-9]{16,19})(?![0-9])")
 _CARD_TAIL = re.compile(r"(?:尾号|末四位|末4位|后四位|卡号后四位)[为是:]?\s?([0-9*]{3,6})")
+# a card number as screenshots and forwards show it: 6222****1234, 6217 xxxx xxxx 5521, 62××…3321
+_MASKED_CARD = re.compile(r"(?<![0-9a-z*×])((?:62|4[0-9]|5[1-5]|3[0-9]|9[0-9])[0-9]{2,4}[ -]?(?:[*x×][ -]?){4,12}[0-9]{3,4})(?![0-9*×])")
 _QQ = re.compile(r"(?:qq|扣扣|企鹅|q群|qq群)[号群码]?[:：为是]?\s?([1-9][0-9]{4,11})(?![0-9])")
 _WECHAT = re.compile(
     r"(?:微信|weixin|wechat|vx|wx|v信|威信|薇信|徽信|维信|卫星|v x|加v|\+v|加微)[号:：为是]?\s?"
@@ -51,6 +53,16 @@ def cards(text: str) -> list[Found]:
         if not (d.startswith(("62", "4", "5", "3", "9")) or _luhn_ok(d)):
             continue
         out.append(Found(m.start(1), m.end(1), d))
+    return out
+
+
+def masked_cards(text: str) -> list[Found]:
+    """Card numbers with their middle digits hidden (6222****1234): still a card to pay into."""
+    out = []
+    for m in _MASKED_CARD.finditer(text):
+        body = re.sub(r"[ -]", "", m.group(1))
+        if 12 <= len(body) <= 19:
+            out.append(Found(m.start(1), m.end(1), body))
     return out
 
 

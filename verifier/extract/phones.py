@@ -149,6 +149,23 @@ def digit_view(text: str) -> str:
     return text
 
 
+_MASKED = re.compile(r"(?<![0-9*×])(?:\+?86[ -]?)?(1[3-9][0-9])[ -]?[*x×]{4}[ -]?([0-9]{4})(?![0-9*×])"
+                     r"|(?<![0-9*×])(0[1-9][0-9]{1,2})-?[*x×]{3,4}([0-9]{3,4})(?![0-9*×])")
+
+
+def masked(text: str) -> list[Phone]:
+    """Numbers with hidden digits, as forwards and news quote them (138****5678, 021-****1234):
+    whose number it is cannot be told, but it is a personal mobile or a landline to call."""
+    out = []
+    for m in _MASKED.finditer(text):
+        if m.group(1):
+            kind = VIRTUAL if m.group(1).startswith(VIRTUAL_PREFIXES) else MOBILE
+            out.append(Phone(m.start(), m.end(), m.group(1) + "****" + m.group(2), kind))
+        else:
+            out.append(Phone(m.start(), m.end(), m.group(3) + "****" + m.group(4), LANDLINE))
+    return out
+
+
 def find(text: str) -> list[Phone]:
     """Phone numbers in normalised text (digits may be spaced, dashed or written in Chinese)."""
     view = digit_view(text)

@@ -20,9 +20,13 @@ phone.any phone.official phone.other_lender phone.unknown phone.mobile phone.lan
 card.number contact.qq contact.wechat contact.email account.alipay amount.any date.any deadline.short
 sender.given sender.service sender.port sender.official sender.mobile sender.virtual sender.foreign sender.landline
 sender.tollfree sender.malformed sender.foreign_never time.night time.given time.burst
+about.debt card.masked phone.masked placeholder.institution
 """.split())
 _KEYS = {"id", "label", "weight", "hard", "defuses_hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
-         "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent"}
+         "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent", "topic"}
+# the fraud families around a debt (LABELS.md "Fraud that is not about a collection"); a rule may
+# say which one it detects, and the corpus records the same names in its ``topic`` field
+TOPICS = ("fake_authority", "loan_fee", "fake_service", "impersonation", "fake_bank", "prize_refund")
 _FORBIDDEN_RE = re.compile(r"\\[bBwW]")
 
 
@@ -119,6 +123,7 @@ class Example:
     sender: str | None = None
     received_at: str | None = None
     burst: bool = False  # the message came in a burst from the same sender (see pipeline.burst_flags)
+    expect: str | None = None  # the exact quote (in the original text) the rule must produce
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,7 @@ class Rule:
     file: str = ""
     regex: re.Pattern | None = None  # the patterns, compiled as one alternation
     defuses_hard: bool = False  # a legitimate context (a scam WARNING) in which hard rules may not decide alone
+    topic: str = ""  # the fraud family it detects (TOPICS), if any
 
     @property
     def has_matchers(self) -> bool:
@@ -169,14 +175,36 @@ class Doc:
     signature_spans: Sequence[tuple[int, int]] = ()
 
 
-def _list(where: str, v, key: str) -> tuple[str, ...]:
+def _list(where: str, v, key: str, phrases: Mapping[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """A list of strings; with ``phrases``, an entry "@name" stands for the named phrase set."""
     if v is None:
         return ()
     if isinstance(v, str):
         v = [v]
     if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
         raise RuleError(f"{where}: '{key}' must be a list of non-empty strings")
-    return tuple(v)
+    if phrases is None:
+        return tuple(v)
+    out: list[str] = []
+    for x in v:
+        if x.startswith("@"):
+            if x[1:] not in phrases:
+                raise RuleError(f"{where}: '{key}' names an unknown phrase set {x!r}")
+            out.extend(phrases[x[1:]])
+        else:
+            out.append(x)
+    return tuple(dict.fromkeys(out))
+
+
+def _typed(where: str, d: dict, key: str, kind: type, default):
+    """d[key] of exactly ``kind`` (a bool is not an int, "false" is not a bool), or the default."""
+    v = d.get(key, default)
+    ok = isinstance(v, kind) and not (kind in (int, float) and isinstance(v, bool))
+    if kind is float and isinstance(v, int) and not isinstance(v, bool):
+        ok, v = True, float(v)
+    if not ok:
+        raise RuleError(f"{where}: '{key}' must be {kind.__name__}, not {v!r}")
+    return v
 
 
 def _examples(where: str, v, key: str) -> tuple[Example, ...]:
@@ -186,14 +214,18 @@ def _examples(where: str, v, key: str) -> tuple[Example, ...]:
     for x in v:
         if isinstance(x, str):
             out.append(Example(x))
-        elif isinstance(x, dict) and isinstance(x.get("text"), str) and set(x) <= {"text", "sender", "received_at", "burst"}:
-            out.append(Example(x["text"], x.get("sender"), x.get("received_at"), bool(x.get("burst", False))))
+        elif isinstance(x, dict) and isinstance(x.get("text"), str) and set(x) <= {"text", "sender", "received_at", "burst", "expect"}:
+            expect = x.get("expect")
+            if expect is not None and (not isinstance(expect, str) or expect not in x["text"]):
+                raise RuleError(f"{where}: '{key}' expects a quote that is not in its text: {expect!r}")
+            out.append(Example(x["text"], x.get("sender"), x.get("received_at"), _typed(where, x, "burst", bool, False), expect))
         else:
             raise RuleError(f"{where}: bad entry in '{key}': {x!r}")
     return tuple(out)
 
 
-def parse_rule(d: dict, file: str = "") -> Rule:
+def parse_rule(d: dict, file: str = "", phrases: Mapping[str, tuple[str, ...]] | None = None) -> Rule:
+    phrases = phrases or {}
     rid = d.get("id")
     where = f"{file}: rule {rid!r}"
     if not isinstance(rid, str) or not re.fullmatch(r"[a-z][a-z0-9_]{2,60}", rid or ""):
@@ -204,13 +236,18 @@ def parse_rule(d: dict, file: str = "") -> Rule:
     label = d.get("label")
     if label not in LABELS:
         raise RuleError(f"{where}: 'label' must be one of {LABELS}")
-    weight = d.get("weight", 1.0)
-    if not isinstance(weight, (int, float)) or not 0 < float(weight) <= 5:
+    weight = _typed(where, d, "weight", float, 1.0)
+    if not 0 < weight <= 5:
         raise RuleError(f"{where}: 'weight' must be a number in (0, 5]")
-    hard = bool(d.get("hard", False))
+    hard = _typed(where, d, "hard", bool, False)
     if hard and label != "scam":
         raise RuleError(f"{where}: only scam rules may be hard")
-    defuses = bool(d.get("defuses_hard", False))
+    topic = _typed(where, d, "topic", str, "")
+    if topic and topic not in TOPICS:
+        raise RuleError(f"{where}: 'topic' must be one of {TOPICS}")
+    defuses = _typed(where, d, "defuses_hard", bool, False)
+    for k in ("basis", "scope"):
+        _typed(where, d, k, str, "")
     if defuses and label != "legitimate":
         raise RuleError(f"{where}: only legitimate rules may defuse hard rules")
     for k in ("zh", "en"):
@@ -236,27 +273,32 @@ def parse_rule(d: dict, file: str = "") -> Rule:
     for p in (*when, *when_not):
         if p not in PREDICATES:
             raise RuleError(f"{where}: unknown predicate {p!r}")
-    keywords = _list(where, d.get("keywords"), "keywords")
+    keywords = _list(where, d.get("keywords"), "keywords", phrases)
     if not keywords and not pats and not when:
         raise RuleError(f"{where}: a rule needs keywords, patterns or when")
+    window = _typed(where, d, "window", int, 0)
+    negation_window = _typed(where, d, "negation_window", int, 4)
+    if window < 0 or negation_window < 0:
+        raise RuleError(f"{where}: 'window' and 'negation_window' must not be negative")
     scope = d.get("scope", "text")
     if scope not in ("text", "signature"):
         raise RuleError(f"{where}: scope must be 'text' or 'signature'")
     return Rule(
         id=rid, label=label, weight=float(weight), hard=hard, basis=str(d.get("basis", "")),
         zh=d["zh"].strip(), en=d["en"].strip(), keywords=keywords, patterns=tuple(pats), regex=regex,
-        context=_list(where, d.get("context"), "context"), window=int(d.get("window", 0)),
-        negations=_list(where, d.get("negations"), "negations"), negation_window=int(d.get("negation_window", 4)),
-        unless=_list(where, d.get("unless"), "unless"), scope=scope, when=when, when_not=when_not,
+        context=_list(where, d.get("context"), "context", phrases), window=window,
+        negations=_list(where, d.get("negations"), "negations", phrases), negation_window=negation_window,
+        unless=_list(where, d.get("unless"), "unless", phrases), scope=scope, when=when, when_not=when_not,
         examples_fire=_examples(where, d.get("examples_fire", []), "examples_fire"),
         examples_silent=_examples(where, d.get("examples_silent", []), "examples_silent"),
-        file=file, defuses_hard=defuses,
+        file=file, defuses_hard=defuses, topic=topic,
     )
 
 
 @dataclass
 class RuleSet:
     rules: list[Rule]
+    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # named phrase sets (phrases.toml)
     _auto: object = field(default=None, repr=False)
     _unless_auto: object = field(default=None, repr=False)
 
@@ -290,6 +332,7 @@ class RuleSet:
         if len(unless):
             unless.make_automaton()
         self._auto, self._unless_auto = auto, unless
+        self._sets: dict[str, object] = {}
         self._pattern_rules = [i for i, r in enumerate(self.rules) if r.patterns]
         self._only_when = [i for i, r in enumerate(self.rules) if not r.has_matchers]
         self._context_norm = [tuple(normalize(c).text for c in r.context) for r in self.rules]
@@ -318,11 +361,25 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def by_id(self, rid: str) -> Rule:
-        for r in self.rules:
-            if r.id == rid:
-                return r
-        raise KeyError(rid)
+    def phrase_spans(self, name: str, text: str) -> list[tuple[int, int]]:
+        """Where the phrases of the named set occur in ``text`` (normalised), left to right."""
+        auto = self._sets.get(name)
+        if auto is None:
+            import ahocorasick
+
+            from ..normalize import normalize
+
+            auto = ahocorasick.Automaton()
+            for k in self.phrases.get(name, ()):
+                k = normalize(k).text
+                if k:
+                    auto.add_word(k, len(k))
+            if len(auto):
+                auto.make_automaton()
+            self._sets[name] = auto
+        if not len(auto):
+            return []
+        return [(end - n + 1, end + 1) for end, n in auto.iter(text)]
 
     def run(self, doc: Doc) -> list[Hit]:
         text = doc.text
@@ -441,15 +498,32 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     files = sorted(d.glob("*.toml"))
     if not files:
         raise RuleError(f"no rule files (*.toml) in {d}")
+    loaded = []
+    phrases: dict[str, tuple[str, ...]] = {}
     for p in files:
         try:
             with open(p, "rb") as f:
                 data = tomllib.load(f)
         except (OSError, tomllib.TOMLDecodeError) as e:
             raise RuleError(f"{p.name}: cannot read the rule file: {e}") from None
-        unknown = set(data) - {"rule"}
+        unknown = set(data) - {"rule", "phrases"}
         if unknown:
             raise RuleError(f"{p.name}: unknown top-level key(s) {sorted(unknown)}")
-        for d_ in data.get("rule", []):
-            rules.append(parse_rule(d_, p.name))
-    return RuleSet(rules)
+        table = data.get("phrases", {})
+        if not isinstance(table, dict):
+            raise RuleError(f"{p.name}: 'phrases' must be a table of named lists")
+        for name, lst in table.items():
+            if name in phrases:
+                raise RuleError(f"{p.name}: phrase set {name!r} is defined twice")
+            if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", name):
+                raise RuleError(f"{p.name}: phrase set name {name!r} must be snake_case")
+            phrases[name] = _list(f"{p.name}: phrase set {name!r}", lst, "phrases")
+        if not isinstance(data.get("rule", []), list):
+            raise RuleError(f"{p.name}: 'rule' must be an array of tables ([[rule]])")
+        loaded.append((p.name, data.get("rule", [])))
+    for name, entries in loaded:  # phrase sets first: any rule may name a set of any file
+        for d_ in entries:
+            if not isinstance(d_, dict):
+                raise RuleError(f"{name}: every [[rule]] must be a table")
+            rules.append(parse_rule(d_, name, phrases))
+    return RuleSet(rules, phrases)
