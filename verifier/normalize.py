@@ -124,13 +124,17 @@ def normalize(raw: str) -> Normalized:
                 chars.append(c)
                 starts.append(i)
                 ends.append(i + 1)
-    # OCR confusions, by context: O/o and l/I between digits are 0 and 1 ("1O86" → "1086");
+    # OCR confusions, by context: O/o and l/I between digits are 0 and 1 ("1O86" → "1086"), and so
+    # is an O that starts a run of digits ("O755" → "0755");
     # 己 is 已 unless it is part of 自己 / 知己 / 利己 … ("己逾期" → "已逾期")
     n = len(chars)
     for k in range(n):
         c = chars[k]
         if c in "oli|" and 0 < k < n - 1 and chars[k - 1].isdigit() and chars[k + 1].isdigit():
             chars[k] = "0" if c == "o" else "1"
+        elif c == "o" and k + 3 < n and chars[k + 1].isdigit() and chars[k + 2].isdigit() and chars[k + 3].isdigit() \
+                and (k == 0 or not chars[k - 1].isascii() or not chars[k - 1].isalpha()):
+            chars[k] = "0"  # "回拨O755-…": a number that starts with an O
         elif c == "己" and (k == 0 or chars[k - 1] not in _JI_WORDS):
             chars[k] = "已"
     # pass 2: separators between CJK characters, ideographic dots inside ASCII words, space runs.

@@ -18,7 +18,9 @@ from .rules.engine import Doc, Hit, RuleSet
 
 # an institution whose name was hidden by whoever quoted the message: XX银行, 【X银行】, 某金融, **平台
 _PLACEHOLDER_ORG = re.compile(r"(?:xx|x|某某|某|\*{2,3}|×{2})(?:银行|金融|消费金融|信用卡|平台|公司|贷|法院|公安局?|派出所|检察院|分行|支行|app)")
-_SENDER_IN_PASTE = re.compile(r"(?:发件人|发信人|来自|短信来自|号码|sender|from)\s*[:：]?\s*(\+?[0-9][0-9 \-]{2,22}[0-9])")
+# a pasted header naming the sender, at the start of a line ("发件人：95588", "来自 +95… 的短信");
+# "号码：…" inside a message is a number to call, not the sender
+_SENDER_IN_PASTE = re.compile(r"(?:^|\n)\s*(?:\[转发\]\s*)?(?:发件人|发信人|来自|短信来自|sender|from)\s*[:：]?\s*(\+?[0-9][0-9 \-]{2,22}[0-9])")
 
 
 @dataclass(frozen=True)
@@ -227,11 +229,12 @@ class Pipeline:
             if sender_class == phones.FOREIGN and lender is not None and lender.never_foreign_sender:
                 add("sender.foreign_never")  # the named lender says it never sends from abroad
         when = parse_time(received_at)
+        debt = "about.debt" in f or lender is not None
         if when is not None:
             add("time.given")
-            if when.hour >= 22 or when.hour < 8:
+            if (when.hour >= 22 or when.hour < 8) and debt:  # night-time COLLECTION: a bill at 23:00 is not
                 add("time.night")
-        if burst:
+        if burst and debt:
             add("time.burst")
 
         sig_spans = tuple(span for _, span, _ in sigs)

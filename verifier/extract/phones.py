@@ -58,6 +58,8 @@ def classify(number: str | None) -> tuple[str, str]:
         body = d[2:] if d.startswith("00") else d
         if body.startswith("86") and len(body) > 4:
             d = body[2:]
+            if d[:1] in "23456789" and 9 <= len(d) <= 11:  # +86 21 5678 1234: the area code's 0 is dropped
+                d = "0" + d
         else:
             return (FOREIGN if len(body) >= 5 else MALFORMED), ""
     elif d.startswith("86") and len(d) == 13:
@@ -93,7 +95,9 @@ def _valid_cn(d: str) -> bool:
     import phonenumbers
 
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(d, "CN"))
+        n = phonenumbers.parse(d, "CN")
+        # a number outside today's allocated ranges is still a number someone may ask you to call
+        return phonenumbers.is_valid_number(n) or phonenumbers.is_possible_number(n)
     except phonenumbers.NumberParseException:
         return False
 
@@ -149,8 +153,8 @@ def digit_view(text: str) -> str:
     return text
 
 
-_MASKED = re.compile(r"(?<![0-9*×])(?:\+?86[ -]?)?(1[3-9][0-9])[ -]?[*x×]{4}[ -]?([0-9]{4})(?![0-9*×])"
-                     r"|(?<![0-9*×])(0[1-9][0-9]{1,2})-?[*x×]{3,4}([0-9]{3,4})(?![0-9*×])")
+_MASKED = re.compile(r"(?<![0-9a-z*×])(?:\+?86[ -]?)?(1[3-9][0-9])[ -]?([0-9*x×]{4})[ -]?([0-9*x×]{4})(?![0-9a-z*×])"
+                     r"|(?<![0-9a-z*×])(0[1-9][0-9]{1,2})-?([0-9*x×]{3,4})-?([0-9*x×]{3,4})(?![0-9a-z*×])")
 
 
 def masked(text: str) -> list[Phone]:
@@ -158,11 +162,12 @@ def masked(text: str) -> list[Phone]:
     whose number it is cannot be told, but it is a personal mobile or a landline to call."""
     out = []
     for m in _MASKED.finditer(text):
-        if m.group(1):
-            kind = VIRTUAL if m.group(1).startswith(VIRTUAL_PREFIXES) else MOBILE
-            out.append(Phone(m.start(), m.end(), m.group(1) + "****" + m.group(2), kind))
-        else:
-            out.append(Phone(m.start(), m.end(), m.group(3) + "****" + m.group(4), LANDLINE))
+        head, a, b = m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)
+        hidden = sum(c in "*x×" for c in a + b)
+        if hidden < 2 or (a + b)[-1] in "*x×" and hidden == len(a + b):
+            continue  # no hidden digit, or nothing left to read
+        kind = (VIRTUAL if head.startswith(VIRTUAL_PREFIXES) else MOBILE) if m.group(1) else LANDLINE
+        out.append(Phone(m.start(), m.end(), head + a + b, kind))
     return out
 
 

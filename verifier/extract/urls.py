@@ -11,7 +11,11 @@ SHORTENERS = frozenset({
     "t.co", "w.url.cn", "s.tb.cn", "tb.cn", "c.tb.cn", "u.jd.com", "3.cn", "dwz.mk", "m6z.cn", "sohu.gg",
     "rrd.me", "0x3.me", "mrw.so", "kks.me", "ffh.ink", "985.so", "l.cx", "cutt.ly", "rebrand.ly", "rb.gy",
     "shorturl.at", "tiny.cc", "v.gd", "reurl.cc", "xhslink.com", "v.douyin.com", "dwz.date", "sina.lt",
+    "sourl.cn", "ii1.cn", "dwz.lc", "6du.in", "lrl.kr", "u.nu", "qr.net", "ux.nu", "s.id", "surl.li",
 })
+# the shape of a short link on a domain no list knows: a bare name of up to five characters and a
+# single path of 4-10 letters and digits ("ab1.cn/Xk3pQ")
+_SHORT_SHAPE = re.compile(r"^(?:https?://)?[a-z0-9-]{1,5}\.[a-z]{2,3}/[a-z0-9]{4,10}/?$")
 ODD_TLDS = frozenset({
     "top", "xyz", "vip", "cc", "icu", "club", "work", "buzz", "tk", "ml", "ga", "cf", "gq", "site", "online",
     "fun", "shop", "store", "live", "rest", "bar", "cyou", "sbs", "monster", "click", "link", "ltd", "pw",
@@ -116,7 +120,7 @@ def find(text: str) -> list[Url]:
 
 
 def is_shortener(u: Url) -> bool:
-    return u.domain in SHORTENERS or u.host in SHORTENERS
+    return u.domain in SHORTENERS or u.host in SHORTENERS or bool(_SHORT_SHAPE.match(u.url))
 
 
 def is_odd_tld(u: Url) -> bool:
