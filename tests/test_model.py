@@ -26,8 +26,7 @@ def test_shipped_model_loads_and_card_is_complete():
 
 def test_card_matches_the_committed_corpus():
     """The shipped model was trained from the corpus as committed (retrain after editing data/)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-    from train import load_corpus
+    from verifier.training import load_corpus
 
     files = sorted((Path(__file__).resolve().parent.parent / "data" / "corpus").glob("*.jsonl"))
     _, sha = load_corpus(files)

@@ -36,17 +36,25 @@ def _build(analysis, probs: dict[str, float], lang: str, terms=None) -> Verdict:
     from . import pipeline
 
     reg = pipeline.default().registry
-    label, conf, decided_by = explain.decide(analysis.hits, probs)
+    d = explain.decide(analysis.hits, probs)
+    label, conf, decided_by = d.label, d.confidence, d.decided_by
     evidence = explain.evidence_of(analysis, lang)
-    if label != "legitimate" and terms is not None and not any(e.start is not None and e.label == label for e in evidence):
-        # the model decided on wording no rule names: show which words
-        evidence = evidence + explain.model_evidence(analysis, terms(label), label, lang)
+    if label in ("scam", "abusive") and not any(e.label == label for e in evidence):
+        # the model decided on wording no rule names: show which whole words it weighed; when
+        # none can be shown (it leaned on "你", "我们"…), no reason a person can check is left
+        words = explain.model_evidence(analysis, terms(label), label, lang) if terms is not None else []
+        if words:
+            evidence = evidence + words
+        else:
+            d = explain.without_reason(d, evidence, probs)
+            label, conf, decided_by = d.label, d.confidence, d.decided_by
     lender = analysis.lender
     notes = []
     if analysis.norm.truncated:
         notes.append("只分析了前 20,000 个字符。" if lang == "zh" else "Only the first 20,000 characters were analysed.")
-    summary = explain.summary_of(label, evidence, lender, lang, decided_by)
-    advice = explain.advice_of(label, evidence, lender, reg, lang)
+    about_debt = "about.debt" in analysis.facts or lender is not None
+    summary = explain.summary_of(label, evidence, lender, lang, decided_by, about_debt)
+    advice = explain.advice_of(label, evidence, lender, reg, lang, about_debt)
     if label != "legitimate":  # what made it risky first, the reassuring markers after
         evidence = [e for e in evidence if e.label != "legitimate"] + [e for e in evidence if e.label == "legitimate"]
     return Verdict(
@@ -94,7 +102,7 @@ def check_one(text, sender=None, received_at=None, lang="zh") -> Verdict:
     parts = _analyses(pipeline.default(), text, sender, received_at)
     m = model.default()
     probs, X = m.predict([a for _, a in parts])
-    return _combine(parts, probs, lang, lambda i, L: m.top_terms(X, i, L))
+    return _combine(parts, probs, lang, lambda i, L: m.top_terms(X, i, L, k=25))
 
 
 def _item(x) -> tuple:
@@ -143,7 +151,7 @@ def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Ite
                 yield empty_verdict(lang, None if isinstance(parts, ValueError) else str(parts))
             else:
                 base = k
-                yield _combine(parts, probs[k:k + len(parts)], lang, lambda i, L, base=base: m.top_terms(X, base + i, L))
+                yield _combine(parts, probs[k:k + len(parts)], lang, lambda i, L, base=base: m.top_terms(X, base + i, L, k=25))
                 k += len(parts)
 
 

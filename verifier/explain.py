@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .rules.engine import LABELS
 
@@ -69,21 +70,55 @@ class Verdict:
         return LABEL_NAMES.get(self.lang, LABEL_NAMES["zh"])[self.label]
 
 
-def decide(hits, probs: dict[str, float]) -> tuple[str, float, str]:
-    """(label, confidence, decided_by). A hard rule decides alone; an unsure model says
-    'suspicious'; a 'legitimate' call that contradicts a strong scam/abuse signal is downgraded."""
+class Decision(NamedTuple):
+    """Who set the label and why: ``by`` is "rule" (a hard rule decided alone), "guard" (the
+    model said legitimate against a strong scam/abuse rule), "uncertain" (the model was unsure
+    and there is something to verify), "no_risk" (the model leaned to suspicious but nothing in
+    the message can be named to verify) or "model"; ``rule`` is the deciding rule's id."""
+    label: str
+    confidence: float
+    by: str
+    rule: str | None = None
+
+    @property
+    def decided_by(self) -> str:
+        return f"{self.by}:{self.rule}" if self.rule else self.by
+
+
+def decide(hits, probs: dict[str, float]) -> Decision:
+    """A hard rule decides alone (high precision wins over the model); otherwise the model's
+    label, except: an unsure model says 'suspicious' when there is something to verify; a
+    'legitimate' call that contradicts a strong scam/abuse rule is downgraded to 'suspicious';
+    and 'suspicious' needs a reason a person can check (a risky rule), else it is
+    'legitimate' — a message is never suspicious only for its style; an unsure lean to scam or
+    abuse with no rule behind it is 'legitimate' too (no risk a person could check)."""
     hard = sorted((h for h in hits if h.rule.hard), key=lambda h: -h.rule.weight)
-    if hard and not any(h.rule.defuses_hard for h in hits):  # a scam WARNING quotes scam words: the model decides
-        return "scam", max(probs.get("scam", 0.0), 0.9), f"rule:{hard[0].rule.id}"
+    defused = any(h.rule.defuses_hard for h in hits)  # a scam WARNING quotes scam words: the model decides
+    if hard and not defused:
+        return Decision("scam", max(probs.get("scam", 0.0), 0.9), "rule", hard[0].rule.id)
+    risky = [h for h in hits if h.rule.label != "legitimate"]
     label = max(LABELS, key=lambda L: probs.get(L, 0.0))
     conf = probs.get(label, 0.0)
-    if conf < UNSURE_BELOW and label != "suspicious":
-        return "suspicious", 1.0 - probs.get("legitimate", 0.0) if label != "legitimate" else 1.0 - conf, "uncertain"
-    if label == "legitimate" and not any(h.rule.defuses_hard for h in hits):
-        strong = [h for h in hits if h.rule.label in ("scam", "abusive") and h.rule.weight >= GUARD_WEIGHT]
+    if label == "legitimate" and not defused:
+        strong = [h for h in risky if h.rule.label in ("scam", "abusive") and h.rule.weight >= GUARD_WEIGHT]
         if strong:
-            return "suspicious", 1.0 - conf, f"guard:{strong[0].rule.id}"
-    return label, conf, "model"
+            return Decision("suspicious", 1.0 - conf, "guard", strong[0].rule.id)
+    if conf < UNSURE_BELOW and label != "suspicious":
+        if risky:
+            return Decision("suspicious", 1.0 - probs.get("legitimate", 0.0) if label != "legitimate" else 1.0 - conf, "uncertain")
+        if label != "legitimate":  # an unsure lean on wording alone, with nothing a person could check
+            return Decision("legitimate", 1.0 - conf, "no_risk")
+    if label == "suspicious" and not risky:
+        return Decision("legitimate", probs.get("legitimate", 0.0) + probs.get("suspicious", 0.0), "no_risk")
+    return Decision(label, conf, "model")
+
+
+def without_reason(d: Decision, evidence, probs: dict[str, float]) -> Decision:
+    """A scam or abuse call that no rule supports and whose wording cannot be shown: suspicious
+    when something else can be checked (the sender, a link…), else legitimate (no risk found)."""
+    if any(e.label not in ("legitimate", "") for e in evidence):
+        return Decision("suspicious", 1.0 - probs.get("legitimate", 0.0), "uncertain")
+    return Decision("legitimate", 1.0 - probs.get(d.label, 0.0), "no_risk")
 
 
 def public_basis(basis: str) -> str:
@@ -132,44 +167,58 @@ def evidence_of(analysis, lang: str) -> list[Evidence]:
 
 
 _PLACEHOLDERS = ("网址", "电话", "金额")
+# words too common to be a reason on their own
+_STOP = frozenset("""您的 你的 我们 你们 他们 您好 你好 尊敬 请您 如果 如有 已经 可以 进行 需要 相关 以及 或者 因为 所以 这个 那个 一个 现在
+今天 明天 马上 立即 及时 尽快 时间 信息 短信 通知 提醒 客户 用户 本人 情况 问题 处理 联系 电话 网址 金额 谢谢 感谢 一下 什么 没有
+不要 不是 就是 还是 这样 那么 自己 之前 之后 以上 以下 工作 我们的 您好请""".split())
 _MODEL_TEXT = {
-    "zh": {"scam": "措辞与诈骗短信相似", "abusive": "措辞与违规催收短信相似", "suspicious": "措辞与来源不明的短信相似",
-           "legitimate": "措辞与正规提醒相似"},
-    "en": {"scam": "wording typical of scam messages", "abusive": "wording typical of abusive collection",
-           "suspicious": "wording typical of unverifiable messages", "legitimate": "wording typical of genuine reminders"},
+    "zh": {"scam": "模型判断：这些词语常见于诈骗短信", "abusive": "模型判断：这些词语常见于违规催收短信"},
+    "en": {"scam": "The model's judgement: these words are typical of scam messages",
+           "abusive": "The model's judgement: these words are typical of abusive collection"},
 }
 
 
+def _is_word(term: str) -> bool:
+    """A whole word a person can read as a reason: two or more characters, letters or CJK, no
+    digits, punctuation or placeholders, not a stop word."""
+    return (len(term) >= 2 and term not in _STOP and not any(p in term for p in _PLACEHOLDERS)
+            and all(c.isalpha() for c in term) and any("\u4e00" <= c <= "\u9fff" for c in term))
+
+
 def model_evidence(analysis, terms: list[tuple[str, float]], label: str, lang: str, k: int = 3) -> list[Evidence]:
-    """Where the words that pushed the model toward ``label`` occur in the message (merged
-    into phrases), as evidence with exact spans of the original text."""
+    """The whole jieba words (and word pairs) that pushed the model toward ``label``, where they
+    occur in the message, as evidence labelled as the model's judgement."""
     norm = analysis.norm
-    text0 = re.sub(r"[0-9]", "0", norm.text)  # the n-grams saw digits as 0; same length
     spans: list[list] = []
     for name, c in terms:
-        term = name.split("__", 1)[1].replace(" ", "")
-        if len(term) < 2 or any(p in term for p in _PLACEHOLDERS) or not term.strip():
+        block, _, term = name.partition("__")
+        if block != "words":
             continue
-        i = text0.find(term)
+        words = term.split(" ")
+        if not all(_is_word(w) for w in words):
+            continue
+        i = norm.text.find("".join(words))
         if i < 0:
             continue
-        spans.append([i, i + len(term), c])
+        spans.append([i, i + len("".join(words)), c])
     spans.sort()
     merged: list[list] = []
     for s, e, c in spans:
-        if merged and s <= merged[-1][1] + 1:
+        if merged and s < merged[-1][1]:  # overlapping words (a pair and its parts) are one phrase
             merged[-1][1] = max(merged[-1][1], e)
             merged[-1][2] += c
         else:
             merged.append([s, e, c])
     merged.sort(key=lambda m: -m[2])
     out = []
-    why = _MODEL_TEXT["en" if lang == "en" else "zh"][label]
+    why = _MODEL_TEXT["en" if lang == "en" else "zh"].get(label)
+    if why is None:
+        return out
     for s, e, c in merged[:k]:
         a, b = norm.to_raw(s, e)
         quote = norm.raw[a:b]
-        if not quote.strip():
-            continue
+        if not quote.strip() or not all(ch.isalpha() or ch == " " for ch in quote):
+            continue  # whole words only: never punctuation the normalised text had dropped
         out.append(Evidence("model_wording", a, b, quote, round(c, 3), why, label, ""))
     return out
 
@@ -197,8 +246,16 @@ _DEFAULT_WHY = {
 }
 
 
-def summary_of(label: str, evidence: list[Evidence], lender, lang: str, decided_by: str) -> str:
+_ORDINARY = {
+    "zh": "这条短信与借贷无关，没有发现风险：没有可疑链接、陌生回拨号码、转账或验证码要求，也没有威胁。",
+    "en": "This is not a debt message and no risk was found: no suspicious link, unknown callback number, payment or code request, and no threat.",
+}
+
+
+def summary_of(label: str, evidence: list[Evidence], lender, lang: str, decided_by: str, about_debt: bool = True) -> str:
     lang = "en" if lang == "en" else "zh"
+    if label == "legitimate" and not about_debt and not any(e.label != "legitimate" for e in evidence):
+        return _ORDINARY[lang]
     pick = [e for e in evidence if e.label == label] or ([e for e in evidence if e.label != "legitimate"] if label != "legitimate" else [])
     why = pick[0].explanation if pick else _DEFAULT_WHY[lang][label]
     if lang == "zh" and why and why[-1] not in "。！？":
@@ -210,8 +267,11 @@ def summary_of(label: str, evidence: list[Evidence], lender, lang: str, decided_
 
 
 # ---- advice -----------------------------------------------------------------------------------
-def advice_of(label: str, evidence: list[Evidence], lender, registry, lang: str) -> list[str]:
+def advice_of(label: str, evidence: list[Evidence], lender, registry, lang: str, about_debt: bool = True) -> list[str]:
     en = lang == "en"
+    if label == "legitimate" and not about_debt:
+        return ["Nothing to do about debts here. If someone later uses a message like this to ask for money or a code, check again."
+                if en else "无需为借贷担心。如果之后有人借这类短信让你转账或提供验证码，请先核实。"]
     signals = {e.signal for e in evidence}
     out: list[str] = []
     hot = [h for h in (lender.hotlines if lender else ()) if h]

@@ -4,9 +4,9 @@ The same classes run at training time (scripts/train.py) and at check time (the 
 Pipeline), so they live at module level and pickle by reference.
 
 - :class:`StructuredFeatures`: rule hits, each label's summed rule priors, entity and registry
-  predicates, sender class, lender kind, a few counts.
-- :class:`TextField` + ``TfidfVectorizer``: character n-grams of the masked normalised text
-  (entities replaced by placeholder words), and jieba word n-grams (:func:`jieba_tokens`).
+  predicates, sender class (when a sender is given), lender kind, a few counts.
+- :class:`TextField` + ``TfidfVectorizer``: jieba word n-grams (:func:`jieba_tokens`) of the
+  masked normalised text (entities replaced by placeholder words); optionally character n-grams.
 """
 from __future__ import annotations
 
@@ -32,10 +32,9 @@ class StructuredFeatures(BaseEstimator, TransformerMixin):
         names = [f"rule:{r}" for r in self.rule_ids]
         names += [f"prior:{L}" for L in LABELS] + ["prior:hard"]
         names += [f"fact:{p}" for p in sorted(PREDICATES)]
-        names += [f"sender:{c}" for c in SENDER_CLASSES] + ["sender:none"]
+        names += [f"sender:{c}" for c in SENDER_CLASSES]
         names += [f"lender_kind:{k}" for k in LENDER_KINDS] + ["lender:licensed", "lender:none"]
-        names += ["count:urls", "count:phones", "count:hits", "len:log", "len:short", "len:long", "signature:start",
-                  "signature:end", "signature:square", "signature:dash", "signature:malformed", "signature:inline"]
+        names += ["count:urls", "count:phones", "count:hits"]
         self.feature_names_ = np.array(names, dtype=object)
         self.index_ = {n: i for i, n in enumerate(names)}
         return self
@@ -70,8 +69,10 @@ class TextField(BaseEstimator, TransformerMixin):
         return np.array(["masked_text"], dtype=object)
 
 
-def build_features(rule_ids, text_weight: float = 1.0):
-    """The feature union used by training and checking."""
+def build_features(rule_ids, text_weight: float = 1.0, with_chars: bool = False):
+    """The feature union used by training and checking. No column says how long the message is,
+    whether it is signed or whether a sender was given: style must not stand in for what a
+    message does (the corpus and its augmentation vary all three within every label)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion, Pipeline
 
@@ -81,6 +82,6 @@ def build_features(rule_ids, text_weight: float = 1.0):
         tokenizer=jieba_tokens, token_pattern=None, lowercase=False, ngram_range=(1, 2), min_df=3, max_features=30000,
         sublinear_tf=True, dtype=np.float32))])
     return FeatureUnion(
-        [("structured", StructuredFeatures(tuple(rule_ids))), ("chars", chars), ("words", words)],
-        transformer_weights={"structured": 1.0, "chars": text_weight, "words": text_weight},
+        [("structured", StructuredFeatures(tuple(rule_ids))), ("words", words)] + ([("chars", chars)] if with_chars else []),
+        transformer_weights={"structured": 1.0, "words": text_weight, **({"chars": text_weight} if with_chars else {})},
     )

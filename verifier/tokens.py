@@ -47,9 +47,14 @@ def word_ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
     return out
 
 
+# facts about how a message was pasted, not what it does: never model features
+STYLE_FACTS = frozenset({"sender.given", "signature.present", "time.given"})
+
+
 def structured_row(a, index: dict, names) -> dict[int, float]:
     """The structured features of one Analysis as {column: value} (rule hits, each label's
-    summed rule priors, predicates, sender class, lender kind, counts, signature styles)."""
+    summed rule priors, predicates, sender class, lender kind, counts) — nothing about length,
+    signature or whether a sender was given."""
     idx = index
     feats: dict[int, float] = {}
 
@@ -71,8 +76,10 @@ def structured_row(a, index: dict, names) -> dict[int, float]:
         if v:
             put(f"prior:{L}", math.log1p(v))
     for p in a.facts:
-        put(f"fact:{p}")
-    put(f"sender:{a.sender_class}" if a.sender_class else "sender:none")
+        if p not in STYLE_FACTS:
+            put(f"fact:{p}")
+    if a.sender_class:
+        put(f"sender:{a.sender_class}")
     if a.lender is not None:
         put(f"lender_kind:{a.lender.kind}")
         if a.lender.licensed:
@@ -82,15 +89,7 @@ def structured_row(a, index: dict, names) -> dict[int, float]:
     put("count:urls", min(len(a.urls), 3) / 3)
     put("count:phones", min(len(a.phones), 3) / 3)
     put("count:hits", min(len(seen), 8) / 8)
-    n = len(a.text)
-    put("len:log", min(math.log1p(n) / 6, 1.5))
-    if n < 30:
-        put("len:short")
-    if n > 200:
-        put("len:long")
-    for sg, _, _ in a.signatures:
-        put(f"signature:{sg.style}")
-    return {j: (min(v, 1.5) if not names[j].startswith(("prior:", "len:", "count:")) else v) for j, v in feats.items()}
+    return {j: (min(v, 1.5) if not names[j].startswith(("prior:", "count:")) else v) for j, v in feats.items()}
 
 
 # ---- jieba, set up once, quietly, with a per-user cache and the domain dictionary ---------
