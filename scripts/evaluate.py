@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     if args.heldout:
         from verifier.training import heldout_rows
 
-        rows.extend(dict(r, file="heldout") for r in heldout_rows())
+        rows.extend(dict(r, file="heldout") for r in heldout_rows(Path(__file__).resolve().parent.parent / "data" / "corpus"))
     for p in args.files:
         with open(p, encoding="utf-8") as f:
             for line in f:

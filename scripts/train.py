@@ -8,8 +8,12 @@ The work is done by verifier.training (split, style augmentation, leave-one-writ
 selection, held-out and style-shifted scores); see its docstring.
 """
 import sys
+from pathlib import Path
 
 from verifier.training import main
 
+REPO = Path(__file__).resolve().parent.parent
+
 if __name__ == "__main__":
-    sys.exit(main())
+    # this checkout's corpus and models folder, whichever copy of verifier is imported
+    sys.exit(main(["--corpus", str(REPO / "data" / "corpus"), "--out", str(REPO / "models")] + sys.argv[1:]))
