@@ -30,6 +30,28 @@ def _c(s: str, code: str, on: bool) -> str:
     return f"\033[{code}m{s}\033[0m" if on else s
 
 
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c")
+
+
+def _visible_char(c: str) -> str:
+    o = ord(c)
+    if o < 0x20 and c not in "\n\t":
+        return chr(0x2400 + o)          # ␛ for ESC, ␍ for CR …: shown, never obeyed
+    if o == 0x7F:
+        return "\u2421"
+    if 0x80 <= o < 0xA0 or c in _BIDI:
+        return f"<U+{o:04X}>"
+    return c
+
+
+def visible(s: str) -> str:
+    """Message text as the terminal may show it: control and bidi characters become visible
+    placeholders, so a message cannot move the cursor, recolour or reorder the verdict."""
+    if s.isprintable():
+        return s
+    return "".join(map(_visible_char, s))
+
+
 def highlight(text: str, evidence, on: bool, marks=("[", "]")) -> str:
     """The original message with evidence spans highlighted (colour on a terminal, [brackets] otherwise)."""
     spans = sorted({(e.start, e.end) for e in evidence if e.start is not None and e.end is not None})
@@ -41,11 +63,11 @@ def highlight(text: str, evidence, on: bool, marks=("[", "]")) -> str:
             merged.append([s, e])
     out, last = [], 0
     for s, e in merged:
-        out.append(text[last:s])
-        seg = text[s:e]
+        out.append(visible(text[last:s]))
+        seg = visible(text[s:e])
         out.append(_c(seg, "1;4", True) if on else f"{marks[0]}{seg}{marks[1]}")
         last = e
-    out.append(text[last:])
+    out.append(visible(text[last:]))
     return "".join(out)
 
 
@@ -71,7 +93,7 @@ def render(v, text: str, lang: str = "zh", color: bool = False, explain: bool = 
         L.append("Evidence:" if en else "依据：")
         shown = v.evidence if explain else [e for e in v.evidence if e.label != "legitimate" or v.label == "legitimate"][:8] or v.evidence[:8]
         for e in shown:
-            q = f"“{e.quote}” " if e.quote else ("(sender/time) " if en else "（号码/时间）")
+            q = f"“{visible(e.quote)}” " if e.quote else ("(sender/time) " if en else "（号码/时间）")
             w = f" [{e.signal} {e.weight:g}]" if explain else ""
             L.append(f"  • {q}— {e.explanation}{w}")
             basis = public_basis(e.basis) if explain else ""
@@ -197,15 +219,25 @@ def _serve(args) -> int:
     return run(host=args.host, port=args.port, open_browser=args.open)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("verifier")
+    except PackageNotFoundError:  # a checkout that was not installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="verifier", description="Check a debt-collection SMS (催收短信): legitimate, suspicious, abusive or scam — offline.")
+    p.add_argument("--version", action="version", version=f"verifier {_version()}")
     sub = p.add_subparsers(dest="command")
     c = sub.add_parser("check", help="check one message (argument or stdin) or a file of messages",
                        description="Check one message, or every message of a file (-f).")
     c.add_argument("text", nargs="?", help="the message text; omit (or '-') to read it from stdin")
     c.add_argument("-f", "--file", help="a file of messages: .jsonl (text/sender/received_at), .txt (one a line), .csv (text,sender columns) or an SMS Backup & Restore .xml")
     c.add_argument("--sender", help="the number the message came from (95588, 1069…, +852…)")
-    c.add_argument("--time", help="when it arrived, e.g. 2026-11-20T23:40")
+    c.add_argument("--time", help="when it arrived, in China time unless it carries an offset: 2026-11-20T23:40, 2026-11-20T15:40Z")
     c.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the explanation (default zh)")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--explain", "--verbose", action="store_true", help="show the full decision trace")
@@ -218,8 +250,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:  # `verifier check … | head`: the reader left; say nothing more
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+
+
+def _main(argv=None) -> int:
     p = build_parser()
     args = p.parse_args(argv)
+    if args.command == "check" and args.time:
+        from .pipeline import parse_time
+
+        if parse_time(args.time) is None:
+            _err(f"cannot read the time {args.time!r}: use e.g. 2026-11-20T23:40 (China time) or 2026-11-20T15:40Z")
+            return EXIT_BAD_INPUT
     if args.command == "check":
         if args.file:
             if args.text:

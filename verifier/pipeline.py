@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from .extract import accounts, money_dates, phones, signatures, urls
@@ -56,17 +56,23 @@ def from_raw(norm: Normalized, a: int, b: int) -> tuple[int, int] | None:
 _ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$")
 
 
+CHINA = timezone(timedelta(hours=8))  # Asia/Shanghai: no daylight saving since 1991
+
+
 def parse_time(value) -> datetime | None:
-    if value is None or value == "":
+    """When a message arrived, as a naive datetime in China time (Asia/Shanghai): epoch seconds or
+    milliseconds (SMS backups) are converted, ISO times with an offset or "Z" are converted, and
+    ISO times without one are taken to be China time already. None when it cannot be read."""
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
-        return value
+        return value.astimezone(CHINA).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, (int, float)):
         try:
             ts = float(value)
             if ts > 1e11:  # milliseconds (Android SMS backups)
                 ts /= 1000
-            return datetime.fromtimestamp(ts)
+            return datetime.fromtimestamp(ts, CHINA).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None
     s = str(value).strip().replace("/", "-")
@@ -78,15 +84,17 @@ def parse_time(value) -> datetime | None:
             return datetime(*(int(g) for g in m.groups() if g is not None))
         except ValueError:
             return None
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%H:%M"):
+    try:
+        d = datetime.fromisoformat(s)
+        return d.astimezone(CHINA).replace(tzinfo=None) if d.tzinfo else d
+    except ValueError:
+        pass
+    for fmt in ("%Y-%m-%d %H:%M", "%H:%M"):
         try:
-            return datetime.strptime(s[:19], fmt)
+            return datetime.strptime(s, fmt)
         except ValueError:
             continue
-    try:
-        return datetime.fromisoformat(s)
-    except ValueError:
-        return None
+    return None
 
 
 class Pipeline:

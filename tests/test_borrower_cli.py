@@ -1,0 +1,62 @@
+"""What a borrower meets at the terminal: times read in China time, an unreadable --time said
+plainly, control and bidi characters shown instead of obeyed, no traceback for `| head` or Ctrl-C."""
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from verifier import check
+from verifier.cli import main, render, visible
+from verifier.pipeline import parse_time
+
+
+@pytest.mark.parametrize("value,want", [
+    (int(datetime(2026, 11, 22, 0, 20, tzinfo=timezone.utc).timestamp() * 1000), datetime(2026, 11, 22, 8, 20)),  # SBR epoch ms
+    (str(int(datetime(2026, 11, 22, 0, 20, tzinfo=timezone.utc).timestamp())), datetime(2026, 11, 22, 8, 20)),
+    ("2026-11-22T06:20Z", datetime(2026, 11, 22, 14, 20)),
+    ("2026-11-22T06:20:00+00:00", datetime(2026, 11, 22, 14, 20)),
+    ("2026-11-22T23:40+08:00", datetime(2026, 11, 22, 23, 40)),
+    ("2026-11-22T23:40", datetime(2026, 11, 22, 23, 40)),  # no offset: already China time
+    ("not a time", None),
+    ("2026-13-40T99:00", None),
+])
+def test_times_are_china_time(value, want):
+    assert parse_time(value) == want
+
+
+def test_epoch_times_do_not_depend_on_the_machine_clock():
+    """On a UTC machine, a daytime Beijing message stays daytime (no night-time evidence)."""
+    code = ("import time, os; os.environ['TZ']='UTC'; time.tzset(); from verifier.pipeline import parse_time; "
+            "print(parse_time(1795400400000).hour)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == str(parse_time(1795400400000).hour)
+    v = check("您的借款已逾期，请登录App还款。", received_at="2026-11-22T06:20Z")  # 14:20 in Beijing
+    assert not any(e.signal == "night_collection" for e in v.evidence)
+
+
+def test_unreadable_time_is_refused(capsys):
+    assert main(["check", "您的借款已逾期", "--time", "ten past eleven"]) == 2
+    assert "cannot read the time" in capsys.readouterr().err
+
+
+def test_terminal_output_shows_control_and_bidi_characters():
+    text = "请把钱转到6222021234567890123\x1b[2K\r\x1b[1A✔ 正规（legitimate） 97%\u202eabc"
+    v = check(text)
+    out = render(v, text, "zh", color=True)
+    assert "\x1b[2K" not in out and "\r" not in out and "\x1b[1A" not in out and "\u202e" not in out
+    assert "␛[2K" in out and "<U+202E>" in out
+    assert visible("a\tb\nc") == "a\tb\nc"
+
+
+def test_version_and_no_traceback_on_a_closed_pipe():
+    exe = [sys.executable, "-m", "verifier"]
+    r = subprocess.run(exe + ["--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("verifier ")
+    with subprocess.Popen(exe + ["check", "您的借款已逾期，请尽快还款"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=dict(os.environ, PYTHONUNBUFFERED="1")) as p:
+        p.stdout.close()  # the reader is gone before the verdict is written, as with `| head` on a long output
+        err = p.stderr.read().decode()
+        p.wait(timeout=60)
+    assert "Traceback" not in err
