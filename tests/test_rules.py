@@ -178,3 +178,14 @@ def test_start_prefixes(pattern, prefixes):
 
     got = start_prefixes(pattern)
     assert (None if got is None else set(got)) == prefixes
+
+
+def test_every_fraud_family_has_its_rules():
+    """Each fraud family around a debt is detected by at least three rules of its own."""
+    from collections import Counter
+
+    from verifier.rules.engine import TOPICS
+
+    n = Counter(r.topic for r in RULES)
+    for t in TOPICS:
+        assert n[t] >= 3, (t, n[t])
