@@ -234,8 +234,9 @@ def test_upload_malformed_xml_keeps_good_messages(client):
 
 def test_upload_wrong_encoding(client):
     data = SCAM.encode() + b"\n" + GENUINE.encode("gb18030") + b"\n" + ABUSIVE.encode() + b"\n"
-    d = check_upload_ok(upload(client, "inbox.txt", data), 2)
+    d = check_upload_ok(upload(client, "inbox.txt", data), 3)  # the GBK line is read, not dropped
     assert len(d["problems"]) == 1 and "line 2" in d["problems"][0] and "GBK" in d["problems"][0]
+    assert d["results"][1]["text"] == GENUINE
 
 
 def test_upload_bad_jsonl_lines(client):

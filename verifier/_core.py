@@ -15,7 +15,9 @@ EMPTY_MESSAGE = "the message is empty: paste the text of the SMS (短信内容�
 def coerce_text(text) -> str:
     """A str for any text-like input; ValueError when there is nothing to check."""
     if isinstance(text, (bytes, bytearray, memoryview)):
-        text = bytes(text).decode("utf-8", errors="replace")
+        from .inbox import decode_bytes
+
+        text = decode_bytes(bytes(text))  # UTF-8, GBK/GB18030 or UTF-16; ValueError otherwise
     if text is None:
         raise ValueError(EMPTY_MESSAGE)
     if not isinstance(text, str):

@@ -133,8 +133,17 @@ def _check_text(args) -> int:
         if sys.stdin.isatty():
             print("粘贴短信内容，然后按 Ctrl-D（Windows 上按 Ctrl-Z 回车）：" if args.lang == "zh"
                   else "Paste the message, then press Ctrl-D:", file=sys.stderr)
-        data = sys.stdin.buffer.read()
-        text = data.decode("utf-8", errors="replace")
+        data = sys.stdin.buffer.read(MAX_STDIN + 1)
+        if len(data) > MAX_STDIN:
+            _err("the message is longer than 10 MB: paste one SMS, or use -f FILE for a whole inbox")
+            return EXIT_BAD_INPUT
+        from .inbox import decode_bytes
+
+        try:
+            text = decode_bytes(data)
+        except ValueError as e:
+            _err(str(e))
+            return EXIT_BAD_INPUT
     try:
         v = check(text, sender=args.sender, received_at=args.time, lang=args.lang)
     except ValueError as e:
@@ -148,6 +157,9 @@ def _check_text(args) -> int:
     else:
         print(render(v, text, args.lang, color=_use_color(sys.stdout), explain=args.explain))
     return 0
+
+
+MAX_STDIN = 10 << 20  # one pasted message; a whole inbox goes through -f
 
 
 def _check_file(args) -> int:
@@ -192,7 +204,10 @@ def _check_file(args) -> int:
         except OSError:
             pass
         return 0
-    return EXIT_BAD_INPUT if problems and n == 0 else 0
+    if n == 0:
+        _err(f"{path}: no messages to check" if not problems else f"{path}: no message could be read")
+        return EXIT_BAD_INPUT
+    return 0
 
 
 def _paired(items, check_many, lang):

@@ -23,6 +23,48 @@ class InboxError(ValueError):
     """The file cannot be read at all (missing, a directory, unknown format)."""
 
 
+UNDECODABLE = ("无法识别这段文字的编码（不是 UTF-8、GBK/GB18030 或 UTF-16），请另存为 UTF-8 后再试。"
+               " / The text is not UTF-8, GBK/GB18030 or UTF-16; save it as UTF-8 and try again.")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Text of bytes as Chinese phones, Windows and editors write it: a UTF-8/UTF-16/UTF-32 byte
+    order mark, else UTF-8, else GB18030 (which covers GBK and GB2312) — each strictly.
+    ValueError(UNDECODABLE) when none fits: a verdict on replacement characters would judge
+    nothing."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                     (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                raise ValueError(UNDECODABLE) from None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(UNDECODABLE)
+
+
+class _Recode:
+    """A UTF-16 file read as UTF-8 bytes, line by line (the readers below split bytes on \\n)."""
+
+    def __init__(self, f, encoding: str):
+        import io
+
+        self.text = io.TextIOWrapper(f, encoding=encoding, errors="replace", newline="")
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self.text.readline(limit // 4 if limit and limit > 0 else -1).encode("utf-8")
+
+    def read(self, size: int = -1) -> bytes:
+        return self.text.read(size // 4 if size and size > 0 else -1).encode("utf-8")
+
+    def close(self) -> None:
+        self.text.close()
+
+
 def _pick(d: dict, keys) -> object:
     low = {str(k).strip().lower(): v for k, v in d.items() if k is not None}
     for k in keys:
@@ -35,6 +77,7 @@ def _lines(f, name: str, on_problem: Callable[[str], None]) -> Iterator[tuple[in
     """Decoded lines, each on its own; a line longer than MAX_LINE is cut there (on a character
     boundary) and the rest of it skipped without reading it into memory."""
     no = 0
+    gbk_noted = False
     while True:
         raw = f.readline(MAX_LINE)
         if not raw:
@@ -54,14 +97,14 @@ def _lines(f, name: str, on_problem: Callable[[str], None]) -> Iterator[tuple[in
         try:
             line = raw.decode("utf-8-sig" if no == 1 else "utf-8")
         except UnicodeDecodeError as e:
-            hint = ""
-            try:
-                raw.decode("gb18030")
-                hint = " (it looks like GBK/GB18030: save the file as UTF-8)"
+            try:  # a file saved by Chinese Windows (Excel, Notepad): GBK, read as GB18030
+                line = raw.decode("gb18030")
+                if not gbk_noted:
+                    on_problem(f"{name}: read as GBK/GB18030 (the file is not UTF-8) from line {no} on")
+                    gbk_noted = True
             except UnicodeDecodeError:
-                pass
-            on_problem(f"{name}: line {no}: not valid UTF-8 at byte {e.start}{hint}; line skipped")
-            continue
+                on_problem(f"{name}: line {no}: not UTF-8 or GBK at byte {e.start}; line skipped")
+                continue
         yield no, line.rstrip("\r\n")
 
 
@@ -100,6 +143,9 @@ def read_stream(f: BinaryIO, name: str, on_problem: Callable[[str], None] = lamb
     suffix = _suffix_of(name)
     if suffix == "":
         suffix = _sniff(f)
+    enc = _utf16(f)
+    if enc and suffix != ".xml":
+        f = _Recode(f, enc)
     gen = _dispatch(f, name, suffix, on_problem)
     return _closing(f, gen) if close else gen
 
@@ -124,6 +170,21 @@ def _sniff(f) -> str:
     except OSError:
         return ".txt"
     return ".xml" if head.lstrip().startswith(b"<") else ".txt"
+
+
+def _utf16(f) -> str | None:
+    """'utf-16' when the stream starts with a UTF-16 byte order mark (Windows "Unicode" text)."""
+    try:
+        if f.seekable():
+            head = f.read(2)
+            f.seek(0)
+        elif hasattr(f, "peek"):
+            head = f.peek(2)[:2]
+        else:
+            return None
+    except OSError:
+        return None
+    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else None
 
 
 def _closing(f, gen):
@@ -205,13 +266,15 @@ def _xml(f, name, on_problem):
     """SMS Backup & Restore: <smses><sms address="…" date="ms" body="…" type="1" …/></smses>."""
     import xml.etree.ElementTree as ET
 
-    n = 0
+    n = sent = 0
     try:
         for _, el in ET.iterparse(_CharRefFixer(f), events=("end",)):
             if el.tag == "sms":
                 n += 1
                 body = el.get("body")
-                if body and body.strip():
+                if el.get("type") not in (None, "", "1"):  # 2 sent, 3 draft, 4 outbox …: the borrower's own
+                    sent += 1
+                elif body and body.strip():
                     yield {"line": n, "id": el.get("date")}, {"text": body, "sender": el.get("address"),
                                                                "received_at": _ms(el.get("date"))}
                 el.clear()
@@ -220,6 +283,8 @@ def _xml(f, name, on_problem):
     except ET.ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else "?"
         on_problem(f"{name}: line {line}: malformed XML ({e}); messages after this point were not read")
+    if sent:
+        on_problem(f"{name}: {sent} message(s) you sent yourself (or drafts) were not checked")
 
 
 _SURROGATE_REF = re.compile(rb"&#(5[5-7][0-9]{3});(?:&#(5[67][0-9]{3});)?")
@@ -275,5 +340,5 @@ def _ms(v):
         return v
 
 
-__all__ = ["InboxError", "read_messages", "read_stream"]
+__all__ = ["InboxError", "UNDECODABLE", "decode_bytes", "read_messages", "read_stream"]
 
