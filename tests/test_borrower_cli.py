@@ -60,3 +60,47 @@ def test_version_and_no_traceback_on_a_closed_pipe():
         err = p.stderr.read().decode()
         p.wait(timeout=60)
     assert "Traceback" not in err
+
+
+SCAM_WITH_SIGNATURE = "【京东金融】您的白条账户存在异常，需注销学生账户，否则影响征信。请将剩余额度转入安全账户6222 0212 3456 7890 123"
+
+
+def test_verdict_card_advice_first_and_overlapping_evidence_merged():
+    v = check(SCAM_WITH_SIGNATURE)
+    out = render(v, SCAM_WITH_SIGNATURE, "zh")
+    assert out.index("建议：") < out.index("短信原文") < out.index("依据：")
+    bullets = [ln for ln in out.split("依据：")[1].splitlines() if ln.startswith("  • ")]
+    quotes = [ln.split("”")[0] for ln in bullets]
+    assert len(quotes) == len(set(quotes)) and len(bullets) <= 3
+    assert any("另有" in ln for ln in bullets)
+    # an impersonated signature is not shown as a sign of a genuine notice in a scam
+    assert v.label == "scam" and all(e.label != "legitimate" for e in v.evidence)
+
+
+def test_scam_that_threatens_also_gets_abuse_advice():
+    text = "不想坐牢就今天把钱转到6222021234567890123，不然爆你通讯录，让你全家都知道"
+    v = check(text)
+    assert v.label == "scam"
+    assert any("12378" in a or "保留截图" in a for a in v.advice)
+
+
+def test_uncertain_verdicts_never_claim_high_confidence():
+    from verifier.explain import decide
+    from types import SimpleNamespace
+
+    hit = SimpleNamespace(rule=SimpleNamespace(id="x", label="suspicious", weight=1.0, hard=False, defuses_hard=False))
+    d = decide([hit], {"scam": 0.45, "legitimate": 0.3, "suspicious": 0.25, "abusive": 0.0})
+    assert d.by == "uncertain" and d.confidence < 0.5
+
+
+def test_english_explain_shows_the_legal_basis_in_english():
+    text = "你欠的钱今天再不还，我们就把你的欠款情况发给你通讯录所有人和你单位领导！还款请登录分期乐App。"
+    out = render(check(text, lang="en"), text, "en", explain=True)
+    basis = [ln for ln in out.splitlines() if ln.strip().startswith("basis:")]
+    assert basis and all(not any("\u4e00" <= c <= "\u9fff" for c in ln) for ln in basis)
+
+
+def test_several_pasted_messages_are_listed_in_chinese():
+    text = "【招商银行】您尾号1234的信用卡本期账单3,250元，还款日07月25日。\n【客服中心】您的账户异常，请把余额转到安全账户6222021234567890123"
+    v = check(text)
+    assert any(n.startswith("#") and ("正规" in n or "诈骗" in n) for n in v.notes), v.notes

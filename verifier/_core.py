@@ -57,7 +57,9 @@ def _build(analysis, probs: dict[str, float], lang: str, terms=None) -> Verdict:
     about_debt = "about.debt" in analysis.facts or lender is not None
     summary = explain.summary_of(label, evidence, lender, lang, decided_by, about_debt)
     advice = explain.advice_of(label, evidence, lender, reg, lang, about_debt)
-    if label != "legitimate":  # what made it risky first, the reassuring markers after
+    if label == "scam":  # an impersonated signature or hotline is no sign of a genuine notice in a scam
+        evidence = [e for e in evidence if e.label != "legitimate"]
+    elif label != "legitimate":  # what made it risky first, the reassuring markers after
         evidence = [e for e in evidence if e.label != "legitimate"] + [e for e in evidence if e.label == "legitimate"]
     return Verdict(
         label=label, confidence=conf, summary=summary, evidence=tuple(evidence), advice=tuple(advice),
@@ -93,7 +95,7 @@ def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str, term
     prefix = (f"你粘贴了 {n} 条短信（{labels}），按最严重的第 {worst_i + 1} 条判断。" if lang == "zh"
               else f"You pasted {n} messages ({labels}); judged by the most severe one, number {worst_i + 1}. ")
     return replace(worst, summary=prefix + worst.summary, evidence=tuple(evidence),
-                   notes=worst.notes + tuple(f"#{i + 1}: {v.label}" for i, (_, v) in enumerate(verdicts)))
+                   notes=worst.notes + tuple(f"#{i + 1}: {v.label_text}" for i, (_, v) in enumerate(verdicts)))
 
 
 def check_one(text, sender=None, received_at=None, lang="zh") -> Verdict:

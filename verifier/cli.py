@@ -71,6 +71,33 @@ def highlight(text: str, evidence, on: bool, marks=("[", "]")) -> str:
     return "".join(out)
 
 
+def merged_evidence(evidence, text: str) -> list[tuple]:
+    """Evidence as a reader wants it: items quoting the same or overlapping words become one
+    (the strongest reason, its quote widened to the whole overlap, and how many others agree);
+    evidence about the sender or the time stays as it is."""
+    groups: list[list] = []  # [start, end, best, count]
+    rest = []
+    for e in evidence:
+        if e.start is None:
+            rest.append((e, 0))
+            continue
+        for g in groups:
+            if e.start < g[1] and g[0] < e.end:
+                g[0], g[1] = min(g[0], e.start), max(g[1], e.end)
+                g[3] += 1
+                break
+        else:
+            groups.append([e.start, e.end, e, 0])
+    out = []
+    for s, e_, best, more in groups:
+        if (s, e_) != (best.start, best.end):
+            from dataclasses import replace
+
+            best = replace(best, start=s, end=e_, quote=text[s:e_])
+        out.append((best, more))
+    return out + rest
+
+
 def render(v, text: str, lang: str = "zh", color: bool = False, explain: bool = False) -> str:
     from .explain import confidence_words, public_basis
 
@@ -84,6 +111,11 @@ def render(v, text: str, lang: str = "zh", color: bool = False, explain: bool = 
         hot = " / ".join(v.lender.get("hotlines", [])[:2])
         L.append((f"Claims to be from: {v.lender['short']}" + (f" (official hotline {hot})" if hot else "")) if en
                  else f"自称来自：{v.lender['short']}" + (f"（官方客服 {hot}）" if hot else ""))
+    if v.advice:  # what to do comes right after the verdict, before the reasons
+        L.append("")
+        L.append("What to do:" if en else "建议：")
+        for a in v.advice:
+            L.append(f"  • {a}")
     if any(e.start is not None for e in v.evidence):
         L.append("")
         L.append("Message:" if en else "短信原文（标出的是判断依据）：")
@@ -91,19 +123,15 @@ def render(v, text: str, lang: str = "zh", color: bool = False, explain: bool = 
     if v.evidence:
         L.append("")
         L.append("Evidence:" if en else "依据：")
-        shown = v.evidence if explain else [e for e in v.evidence if e.label != "legitimate" or v.label == "legitimate"][:8] or v.evidence[:8]
-        for e in shown:
+        shown = v.evidence if explain else [e for e in v.evidence if e.label != "legitimate" or v.label == "legitimate"] or list(v.evidence)
+        for e, more in (((e, 0) for e in shown) if explain else merged_evidence(shown, text)[:8]):
             q = f"“{visible(e.quote)}” " if e.quote else ("(sender/time) " if en else "（号码/时间）")
             w = f" [{e.signal} {e.weight:g}]" if explain else ""
-            L.append(f"  • {q}— {e.explanation}{w}")
-            basis = public_basis(e.basis) if explain else ""
+            extra = (f" (+{more} related)" if en else f"（另有 {more} 条相关依据）") if more else ""
+            L.append(f"  • {q}— {e.explanation}{extra}{w}")
+            basis = public_basis(e.basis, lang) if explain else ""
             if basis:
                 L.append(f"      {'basis' if en else '依据'}: {basis}")
-    if v.advice:
-        L.append("")
-        L.append("What to do:" if en else "建议：")
-        for a in v.advice:
-            L.append(f"  • {a}")
     for n in v.notes:
         L.append(f"({n})")
     if explain:

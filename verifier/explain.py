@@ -105,7 +105,7 @@ def decide(hits, probs: dict[str, float]) -> Decision:
             return Decision("suspicious", 1.0 - conf, "guard", strong[0].rule.id)
     if conf < UNSURE_BELOW and label != "suspicious":
         if risky:
-            return Decision("suspicious", 1.0 - probs.get("legitimate", 0.0) if label != "legitimate" else 1.0 - conf, "uncertain")
+            return Decision("suspicious", conf, "uncertain")  # unsure: the confidence says so (< 0.5)
         if label != "legitimate":  # an unsure lean on wording alone, with nothing a person could check
             return Decision("legitimate", 1.0 - conf, "no_risk")
     if label == "suspicious" and not risky:
@@ -117,15 +117,80 @@ def without_reason(d: Decision, evidence, probs: dict[str, float]) -> Decision:
     """A scam or abuse call that no rule supports and whose wording cannot be shown: suspicious
     when something else can be checked (the sender, a link…), else legitimate (no risk found)."""
     if any(e.label not in ("legitimate", "") for e in evidence):
-        return Decision("suspicious", 1.0 - probs.get("legitimate", 0.0), "uncertain")
+        return Decision("suspicious", min(1.0 - probs.get("legitimate", 0.0), UNSURE_BELOW), "uncertain")
     return Decision("legitimate", 1.0 - probs.get(d.label, 0.0), "no_risk")
 
 
-def public_basis(basis: str) -> str:
+# the public sources rules cite, in English (longest first; anything else stays as written)
+_BASIS_EN = (
+    ("《中华人民共和国反电信网络诈骗法》", "Anti-Telecom and Online Fraud Law of the PRC"),
+    ("反电信网络诈骗法", "Anti-Telecom and Online Fraud Law of the PRC"),
+    ("《互联网金融逾期债务催收自律公约》", "NIFA Self-Regulatory Convention on Collecting Overdue Internet-Finance Debts"),
+    ("《金融机构个人消费类贷款催收工作指引（试行）》", "Guidelines on Collection of Personal Consumer Loans by Financial Institutions (trial)"),
+    ("《金融机构个人消费类贷款催收工作指引》", "Guidelines on Collection of Personal Consumer Loans by Financial Institutions"),
+    ("《个人网络消费信贷贷后催收风控指引》国家标准", "national standard on post-loan collection of personal online consumer credit"),
+    ("国家标准《个人网络消费信贷贷后催收风控指引》", "national standard on post-loan collection of personal online consumer credit"),
+    ("《互联网金融贷后催收业务指引》", "Guidelines on Post-Loan Collection in Internet Finance"),
+    ("《信用卡业务监督管理办法》", "Measures on the Supervision of Credit Card Business"),
+    ("银行业协会催收指引", "China Banking Association collection guidelines"),
+    ("治安管理处罚法", "Public Security Administration Punishments Law"),
+    ("个人信息保护法", "Personal Information Protection Law"),
+    ("征信业管理条例", "Regulation on the Administration of Credit Reporting"),
+    ("两高两部“软暴力”意见", "Opinions of the Supreme Court, Procuratorate and two ministries on 'soft violence'"),
+    ("两高两部软暴力意见", "Opinions of the Supreme Court, Procuratorate and two ministries on 'soft violence'"),
+    ("公安部反诈提示", "Ministry of Public Security anti-fraud advisories"),
+    ("公安反诈提示", "police anti-fraud advisories"),
+    ("各金融机构公告", "notices of the financial institutions"), ("各金融机构反诈公告", "anti-fraud notices of the financial institutions"),
+    ("金融机构公告", "notices of the financial institutions"), ("各机构公告", "notices of the institutions"),
+    ("民法典", "Civil Code"), ("刑法", "Criminal Law"),
+    ("第一千零三十三条", " art. 1033"), ("第一千零二十四条", " art. 1024"), ("第二百九十三条之一", " art. 293-1"),
+    ("各金融机构反诈公告", "anti-fraud notices of the financial institutions"),
+    ("两高两部《关于办理实施软暴力的刑事案件若干问题的意见》", "Opinions of the Supreme Court, Procuratorate and two ministries on 'soft violence'"),
+    ("《通信短信息服务管理规定》", "Provisions on the Administration of SMS Services"), ("银保监会风险提示", "CBIRC risk alerts"),
+    ("教育部门规定", "rules of the education authorities"), ("合同编", " (contracts)"),
+)
+_LEFTOVER = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef][^;]*")
+_CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_ARTICLES = re.compile(r"第([零一二三四五六七八九十百千、]+)条(之[一二三四五六七八九])?")
+
+
+def _cn_int(s: str) -> int:
+    """一千零三十三 → 1033 (the article numbers laws use)."""
+    total, cur = 0, 0
+    for c in s:
+        if c in _CN_NUM:
+            cur = _CN_NUM[c]
+        else:
+            unit = {"十": 10, "百": 100, "千": 1000}[c]
+            total += (cur or 1) * unit
+            cur = 0
+    return total + cur
+
+
+def _articles_en(m: re.Match) -> str:
+    nums = [str(_cn_int(x)) for x in m.group(1).split("、") if x]
+    sub = f"-{_cn_int(m.group(2)[1:])}" if m.group(2) else ""
+    return (" arts. " + ", ".join(nums[:-1]) + " and " + nums[-1] if len(nums) > 1 else f" art. {nums[0]}") + sub
+
+
+def public_basis(basis: str, lang: str = "zh") -> str:
     """The parts of a rule's basis a borrower can look up (laws, conventions), without the
-    project's own research notes."""
+    project's own research notes; in English the sources' names are translated and the Chinese
+    remarks in brackets dropped."""
     parts = [p.strip() for p in basis.replace(";", "；").split("；")]
-    return "；".join(p for p in parts if p and ".md" not in p and "LABELS" not in p)
+    parts = [p for p in parts if p and ".md" not in p and "LABELS" not in p and "lenders.json" not in p]
+    if lang != "en":
+        return "；".join(parts)
+    out = []
+    for p in parts:
+        p = re.sub(r"[（(][^）)]*[）)]", "", p).strip()
+        for zh, en in _BASIS_EN:
+            p = p.replace(zh, en)
+        p = _ARTICLES.sub(_articles_en, p)
+        p = _LEFTOVER.sub("", p).strip(" ,:")  # a remark in Chinese that has no English name here
+        if p and p not in out:
+            out.append(p)
+    return "; ".join(out)
 
 
 def confidence_words(conf: float, lang: str) -> str:
@@ -300,6 +365,9 @@ def advice_of(label: str, evidence: list[Evidence], lender, registry, lang: str,
         if has("110") or has("96110"):
             out.append("If you have already paid or given out codes, call the police (110) at once; the anti-fraud line 96110 gives advice."
                        if en else "如果已经转账或泄露了验证码，请立即拨打 110 报警；也可拨打反诈专线 96110 咨询。")
+        if any(e.label == "abusive" for e in evidence):  # a scam that also threatens: keep the evidence too
+            out.append("It also threatens you: keep screenshots (with sender and time) and call recordings; report it to 110, or to 12378 if it names a bank or lender."
+                       if en else "这条短信还在威胁你：保留截图（含号码和时间）和通话录音；可向 110 报警，涉及银行或贷款机构的也可拨打 12378 投诉。")
     elif label == "abusive":
         out.append("Keep the evidence: screenshots of the messages with sender and time, call recordings."
                    if en else "保留证据：短信截图（含号码和时间）、通话录音。")
