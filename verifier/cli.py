@@ -257,7 +257,7 @@ def _serve(args) -> int:
     try:
         from .serve import run
     except ImportError as e:
-        _err(f"the web page needs extra packages ({e.name}): pip install 'verifier[serve]'")
+        _err(f"the web page needs a package that is missing ({e.name}): reinstall verifier (pip install .)")
         return EXIT_BAD_INPUT
     return run(host=args.host, port=args.port, open_browser=args.open)
 
@@ -266,7 +266,7 @@ def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("verifier")
+        return version("cuishou-verifier")
     except PackageNotFoundError:  # a checkout that was not installed
         return "unknown"
 
