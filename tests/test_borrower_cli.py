@@ -1,5 +1,6 @@
 """What a borrower meets at the terminal: times read in China time, an unreadable --time said
 plainly, control and bidi characters shown instead of obeyed, no traceback for `| head` or Ctrl-C."""
+import json
 import os
 import subprocess
 import sys
@@ -104,3 +105,40 @@ def test_several_pasted_messages_are_listed_in_chinese():
     text = "【招商银行】您尾号1234的信用卡本期账单3,250元，还款日07月25日。\n【客服中心】您的账户异常，请把余额转到安全账户6222021234567890123"
     v = check(text)
     assert any(n.startswith("#") and ("正规" in n or "诈骗" in n) for n in v.notes), v.notes
+
+
+def test_inbox_summary_counts_labels_then_lists_risky_messages():
+    from verifier import check_many
+    from verifier.cli import Summary
+
+    msgs = ["明天上午九点开会。", "请把钱转到6222021234567890123配合调查", "【招商银行】您尾号1234的信用卡本期账单3,250元，还款日07月25日。"]
+    s = Summary("zh")
+    for i, v in enumerate(check_many(msgs), 1):
+        s.add({"line": i}, v)
+    out = s.render()
+    assert out.splitlines()[0] == "共 3 条：诈骗 1, 正规 2"
+    assert "与借贷无关" in out and "#2 诈骗" in out and "#1 " not in out
+
+
+def test_a_json_array_of_messages_is_read(tmp_path, capsys):
+    p = tmp_path / "msgs.json"
+    p.write_text(json.dumps([{"text": "您的借款已逾期，请尽快还款"}, "请把钱转到6222021234567890123", 5], ensure_ascii=False), encoding="utf-8")
+    assert main(["check", "-f", str(p), "--no-progress", "--json"]) == 0
+    cap = capsys.readouterr()
+    rows = [json.loads(x) for x in cap.out.splitlines()]
+    assert [r["line"] for r in rows] == [1, 2] and rows[1]["label"] == "scam"
+    assert "item 3" in cap.err
+
+
+def test_progress_counts_bytes_of_the_file(tmp_path):
+    import io
+
+    from verifier.inbox import read_messages
+    from verifier.progress import Progress
+
+    p = tmp_path / "in.txt"
+    p.write_text("第一条短信内容\n第二条短信内容\n", encoding="utf-8")
+    bar = Progress(io.StringIO(), p.stat().st_size)
+    list(read_messages(str(p), on_read=bar.update))
+    assert bar.by_bytes and bar._n == p.stat().st_size
+    bar.close()

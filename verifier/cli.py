@@ -202,24 +202,33 @@ def _check_file(args) -> int:
         problems.append(msg)
         _err(msg)
 
+    progress = None
     try:
-        items = read_messages(path, on_problem=on_problem)
-        progress = None
         if sys.stderr.isatty() and not args.no_progress:
             from .progress import Progress
 
-            progress = Progress(sys.stderr)
+            size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else None
+            progress = Progress(sys.stderr, size)
+        on_read = progress.update if progress is not None and progress.by_bytes else None
+        items = read_messages(path, on_problem=on_problem, on_read=on_read)
+        summary = None if args.json or not sys.stdout.isatty() else Summary(args.lang)
         n = 0
         out = sys.stdout
         for meta, v in _paired(items, check_many, args.lang):
-            d = v.to_dict()
-            d = {"line": meta.get("line"), **({"id": meta["id"]} if meta.get("id") is not None else {}), **d}
-            out.write(json.dumps(d, ensure_ascii=False) + "\n")
             n += 1
-            if progress:
+            if summary is not None:
+                summary.add(meta, v)
+            else:
+                d = v.to_dict()
+                d = {"line": meta.get("line"), **({"id": meta["id"]} if meta.get("id") is not None else {}), **d}
+                out.write(json.dumps(d, ensure_ascii=False) + "\n")
+            if progress is not None and not progress.by_bytes:
                 progress.update(n)
-        if progress:
-            progress.close(n)
+        if progress is not None:
+            progress.close()
+            progress = None
+        if summary is not None and n:
+            out.write(summary.render(color=_use_color(out)) + "\n")
     except InboxError as e:
         _err(str(e))
         return EXIT_BAD_INPUT
@@ -236,6 +245,52 @@ def _check_file(args) -> int:
         _err(f"{path}: no messages to check" if not problems else f"{path}: no message could be read")
         return EXIT_BAD_INPUT
     return 0
+
+
+class Summary:
+    """What a person reading a whole inbox on a terminal wants: how many of each label, then the
+    risky messages (line, label, the start of the text, the main reason), most severe first."""
+
+    def __init__(self, lang: str, keep: int = 200):
+        from collections import Counter
+
+        self.lang, self.keep = lang, keep
+        self.counts: Counter = Counter()
+        self.risky: list[tuple] = []
+        self.not_debt = 0
+
+    def add(self, meta: dict, v) -> None:
+        from .explain import SEVERITY
+
+        self.counts[v.label] += 1
+        if v.label == "legitimate" and v.summary.startswith(("这条短信与借贷无关", "This is not a debt message")):
+            self.not_debt += 1
+        if v.label != "legitimate" and len(self.risky) < self.keep:
+            why = next((e for e in v.evidence if e.label != "legitimate"), None)
+            self.risky.append((-SEVERITY[v.label], -v.confidence, meta.get("line"), v, why))
+
+    def render(self, color: bool = False) -> str:
+        from .explain import LABEL_NAMES
+
+        en = self.lang == "en"
+        names = LABEL_NAMES["en" if en else "zh"]
+        order = ("scam", "abusive", "suspicious", "legitimate")
+        total = sum(self.counts.values())
+        head = (f"{total} messages: " if en else f"共 {total} 条：") + ", ".join(
+            f"{names[L]} {self.counts[L]}" for L in order if self.counts[L])
+        lines = [head]
+        if self.not_debt:
+            lines.append(f"({self.not_debt} of the legitimate ones are not about a debt)" if en
+                         else f"（其中 {self.not_debt} 条与借贷无关）")
+        if self.risky:
+            lines.append("")
+            lines.append("Messages to look at:" if en else "需要注意的短信：")
+            for _, _, line, v, why in sorted(self.risky, key=lambda t: (t[0], t[1], t[2] or 0)):
+                reason = (f"“{visible(why.quote)}” " if why and why.quote else "") + (why.explanation if why else "")
+                lines.append(f"  #{line} " + _c(v.label_text, "1;" + _COLORS[v.label], color) + f" {v.confidence:.0%}  {reason[:80]}")
+            if sum(self.counts[L] for L in order[:3]) > len(self.risky):
+                lines.append("  …" + (" (use --json for every verdict)" if en else "（用 --json 查看全部判断）"))
+        return "\n".join(lines)
 
 
 def _paired(items, check_many, lang):

@@ -111,8 +111,42 @@ def _lines(f, name: str, on_problem: Callable[[str], None]) -> Iterator[tuple[in
 SUFFIXES = (".jsonl", ".ndjson", ".json", ".txt", ".csv", ".xml")
 
 
-def read_messages(path: str, on_problem: Callable[[str], None] = lambda m: None) -> Iterator[tuple[dict, dict]]:
-    """Yield (meta, message) pairs; meta has the line number (and id when the file gives one)."""
+class _Counting:
+    """A binary file that reports how many bytes have been read (for a progress bar)."""
+
+    def __init__(self, f, on_read: Callable[[int], None]):
+        self.f, self.on_read, self.n = f, on_read, 0
+
+    def _count(self, b: bytes) -> bytes:
+        self.n += len(b)
+        self.on_read(self.n)
+        return b
+
+    def read(self, size: int = -1) -> bytes:
+        return self._count(self.f.read(size))
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self._count(self.f.readline(limit))
+
+    def seekable(self) -> bool:
+        return self.f.seekable()
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        r = self.f.seek(pos, whence)
+        self.n = self.f.tell()
+        return r
+
+    def tell(self) -> int:
+        return self.f.tell()
+
+    def close(self) -> None:
+        self.f.close()
+
+
+def read_messages(path: str, on_problem: Callable[[str], None] = lambda m: None,
+                  on_read: Callable[[int], None] | None = None) -> Iterator[tuple[dict, dict]]:
+    """Yield (meta, message) pairs; meta has the line number (and id when the file gives one).
+    ``on_read(n)`` is told how many bytes of the file have been read so far."""
     p = Path(path)
     if str(path) == "-":
         import sys
@@ -128,6 +162,8 @@ def read_messages(path: str, on_problem: Callable[[str], None] = lambda m: None)
         f = open(p, "rb")
     except OSError as e:
         raise InboxError(f"{path}: cannot open ({e.strerror})") from None
+    if on_read is not None:
+        f = _Counting(f, on_read)
     try:
         return read_stream(f, str(path), on_problem, close=True)
     except BaseException:
@@ -195,6 +231,8 @@ def _closing(f, gen):
 
 
 def _dispatch(f, name: str, suffix: str, on_problem):
+    if suffix == ".json" and _starts_with(f, b"["):
+        return _json_array(f, name, on_problem)
     if suffix in (".jsonl", ".ndjson", ".json"):
         return _jsonl(f, name, on_problem)
     if suffix == ".csv":
@@ -202,6 +240,54 @@ def _dispatch(f, name: str, suffix: str, on_problem):
     if suffix == ".xml":
         return _xml(f, name, on_problem)
     return _txt(f, name, on_problem)
+
+
+MAX_JSON_ARRAY = 100 << 20  # a .json array is read whole; bigger exports should be JSON lines
+
+
+def _starts_with(f, prefix: bytes) -> bool:
+    try:
+        if f.seekable():
+            head = f.read(64)
+            f.seek(0)
+        elif hasattr(f, "peek"):
+            head = f.peek(64)[:64]
+        else:
+            return False
+    except (OSError, AttributeError):
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
+
+
+def _json_array(f, name, on_problem):
+    """A .json file holding an array of messages (objects with a text field, or strings)."""
+    data = f.read(MAX_JSON_ARRAY + 1)
+    if len(data) > MAX_JSON_ARRAY:
+        on_problem(f"{name}: a JSON array over 100 MB is not read; write one message a line (.jsonl)")
+        return
+    try:
+        items = json.loads(decode_bytes(data))
+    except ValueError as e:
+        on_problem(f"{name}: not a readable JSON array ({str(e)[:120]})")
+        return
+    for no, obj in enumerate(items if isinstance(items, list) else [], 1):
+        msg = _message(obj)
+        if msg is None:
+            on_problem(f"{name}: item {no}: expected an object with a \"text\" field; item skipped")
+            continue
+        yield {"line": no, "id": obj.get("id") if isinstance(obj, dict) else None}, msg
+
+
+def _message(obj) -> dict | None:
+    if isinstance(obj, str):
+        obj = {"text": obj}
+    if not isinstance(obj, dict):
+        return None
+    text = _pick(obj, TEXT_KEYS)
+    if not isinstance(text, str) or not text.strip():
+        return None
+    sender = _pick(obj, SENDER_KEYS)
+    return {"text": text, "sender": None if sender is None else str(sender), "received_at": _pick(obj, TIME_KEYS)}
 
 
 def _txt(f, name, on_problem):
@@ -219,18 +305,12 @@ def _jsonl(f, name, on_problem):
         except ValueError as e:
             on_problem(f"{name}: line {no}: not valid JSON ({e.msg}); line skipped")
             continue
-        if isinstance(obj, str):
-            obj = {"text": obj}
-        if not isinstance(obj, dict):
-            on_problem(f"{name}: line {no}: expected an object with a \"text\" field; line skipped")
+        msg = _message(obj)
+        if msg is None:
+            what = "no \"text\" field" if isinstance(obj, dict) else "expected an object with a \"text\" field"
+            on_problem(f"{name}: line {no}: {what}; line skipped")
             continue
-        text = _pick(obj, TEXT_KEYS)
-        if not isinstance(text, str) or not text.strip():
-            on_problem(f"{name}: line {no}: no \"text\" field; line skipped")
-            continue
-        sender = _pick(obj, SENDER_KEYS)
-        yield {"line": no, "id": obj.get("id")}, {"text": text, "sender": None if sender is None else str(sender),
-                                                  "received_at": _pick(obj, TIME_KEYS)}
+        yield {"line": no, "id": obj.get("id") if isinstance(obj, dict) else None}, msg
 
 
 def _csv(f, name, on_problem):
