@@ -228,7 +228,8 @@ def test_upload_inbox_table(page, tmp_path):
     csv_path = tmp_path / "r.csv"
     dl.value.save_as(csv_path)
     csv_text = csv_path.read_text("utf-8-sig")
-    assert csv_text.startswith("line,label,") and "安全账户" in csv_text and len(csv_text.strip().splitlines()) == 4
+    assert csv_text.startswith("行号,结果,") and "安全账户" in csv_text and len(csv_text.strip().splitlines()) == 4
+    assert "1763600000000" not in csv_text and "pay_" not in csv_text  # readable times and reasons, not ids
     with page.expect_download() as dl:
         page.click("#dl-jsonl")
     jl = tmp_path / "r.jsonl"
@@ -277,6 +278,25 @@ def test_mobile_layout(browser, server):
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / "tooltip-mobile.png"))  # the viewport: a full-page shot resizes it
     shot(pg, "check-scam-mobile.png")
+
+    # what to do is on the first screen of the verdict
+    pg.evaluate("document.querySelector('#result .verdict').scrollIntoView({block: 'start'})")
+    adv = pg.locator("#result .advice").bounding_box()
+    assert adv is not None and adv["y"] < 844, adv
+    pg.screenshot(path=str(ARTIFACTS / "verdict-first-screen-mobile.png"))
+
+    # the inbox is a stack of cards, not a table squeezed to 4 characters a column
+    pg.tap("#tab-inbox")
+    pg.set_input_files("#file", files=[{"name": "sms-backup.xml", "mimeType": "text/xml", "buffer": INBOX.encode()}])
+    pg.tap("#upload-btn")
+    rows = pg.locator("#inbox-rows tr.row")
+    rows.first.wait_for()
+    for i in range(rows.count()):
+        box = rows.nth(i).bounding_box()
+        text_box = rows.nth(i).locator("td.c-text").bounding_box()
+        assert box["height"] < 260 and text_box["width"] > 250, (box, text_box)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    pg.screenshot(path=str(ARTIFACTS / "inbox-cards-mobile.png"), full_page=True)
     ctx.close()
 
 

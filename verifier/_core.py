@@ -64,7 +64,7 @@ def _build(analysis, probs: dict[str, float], lang: str, terms=None) -> Verdict:
     return Verdict(
         label=label, confidence=conf, summary=summary, evidence=tuple(evidence), advice=tuple(advice),
         lender=lender.to_dict() if lender is not None else None, decided_by=decided_by, probabilities=probs,
-        lang=lang, notes=tuple(notes),
+        lang=lang, notes=tuple(notes), about_debt=about_debt,
     )
 
 

@@ -51,6 +51,7 @@ class Verdict:
     probabilities: dict = field(default_factory=dict)
     lang: str = "zh"
     notes: tuple[str, ...] = ()
+    about_debt: bool = True  # False: not about a loan or debt at all (an inbox can set these aside)
 
     def to_dict(self) -> dict:
         return {
@@ -63,6 +64,7 @@ class Verdict:
             "decided_by": self.decided_by,
             "probabilities": {k: round(float(v), 3) for k, v in self.probabilities.items()},
             "notes": list(self.notes),
+            "about_debt": self.about_debt,
         }
 
     @property

@@ -43,6 +43,18 @@
       badAnswer: "检查服务的回答无法识别，请重试。",
       found: (n) => `共 ${n} 条短信`,
       unknownSender: "—",
+      notDebt: "与借贷无关", hideNotDebt: "隐藏与借贷无关的",
+      examplesLabel: "没有短信？试试这些例子：",
+      examples: [
+        ["冒充客服", "【某某金融】您的学生账户未注销将影响征信，请添加客服QQ 2876543210 办理注销。"],
+        ["违规催收", "你欠的钱今天再不还，我们就把你的欠款发给你通讯录所有人和你单位领导！还款请登录分期乐App。"],
+        ["正规提醒", "【招商银行】您尾号6688的信用卡本期账单5,680.12元，到期还款日07月25日。如已还款请忽略。"],
+        ["普通短信", "明天上午九点在三楼会议室开周会，请带上笔记本。"],
+      ],
+      copyReport: "复制报告", printReport: "打印报告", copied: "已复制，可粘贴到投诉材料里。",
+      reportTitle: "短信核查报告（verifier，离线检查）", reportChecked: "检查时间",
+      noMessages: "这个文件里没有找到短信。请确认导出的是短信（不是通话记录），或换一个文件再试。",
+      uploading: (p) => `正在上传 ${p}%…`,
     },
     en: {
       title: "Collection SMS check",
@@ -77,6 +89,18 @@
       badAnswer: "The checker sent an answer this page cannot read; please try again.",
       found: (n) => `${n} messages`,
       unknownSender: "—",
+      notDebt: "not about a debt", hideNotDebt: "Hide messages not about a debt",
+      examplesLabel: "No message at hand? Try one of these:",
+      examples: [
+        ["Fake customer service", "【某某金融】您的学生账户未注销将影响征信，请添加客服QQ 2876543210 办理注销。"],
+        ["Abusive collection", "你欠的钱今天再不还，我们就把你的欠款发给你通讯录所有人和你单位领导！还款请登录分期乐App。"],
+        ["Genuine reminder", "【招商银行】您尾号6688的信用卡本期账单5,680.12元，到期还款日07月25日。如已还款请忽略。"],
+        ["Everyday message", "明天上午九点在三楼会议室开周会，请带上笔记本。"],
+      ],
+      copyReport: "Copy report", printReport: "Print report", copied: "Copied: paste it into your complaint.",
+      reportTitle: "SMS check report (verifier, checked offline)", reportChecked: "Checked at",
+      noMessages: "No messages were found in this file. Make sure it is an export of SMS (not of calls), or try another file.",
+      uploading: (p) => `Uploading ${p}%…`,
     },
   };
 
@@ -122,6 +146,7 @@
     state.lang = lang;
     try { localStorage.setItem("verifier-lang", lang); } catch (e) { /* private mode */ }
     applyLang();
+    renderExamples();
     hideError("check-error");
     hideError("upload-error");
     if (state.one) runCheck(state.one);                 // the verdict's texts come from the server
@@ -208,6 +233,11 @@
         v.lender.licensed === false ? t("unlicensed") : null));
     }
 
+    if (v.advice && v.advice.length) {  // what to do first: on a phone it is on the first screen
+      parts.push(h("h3", { text: t("advice") }));
+      parts.push(h("ol", { class: "advice" }, v.advice.map((a) => h("li", {}, linkNumbers(a)))));
+    }
+
     const ev = v.evidence || [];
     const spans = ev.filter((e) => e.start !== null && e.end !== null);
     if (text) {
@@ -223,26 +253,82 @@
       parts.push(h("div", { class: "message" }, highlight(text, spans)));
     }
 
-    const risky = ev.filter((e) => e.label !== "legitimate");
-    const good = ev.filter((e) => e.label === "legitimate");
+    const risky = merged(ev.filter((e) => e.label !== "legitimate"), text);
+    const good = label === "scam" ? [] : merged(ev.filter((e) => e.label === "legitimate"), text);
     parts.push(h("h3", { text: t("why") }));
     parts.push(risky.length ? evidenceList(risky) : h("p", { class: "muted", text: t("noEvidence") }));
     if (good.length) {
       parts.push(h("h4", { text: t("good") }));
       parts.push(evidenceList(good));
     }
-    if (v.advice && v.advice.length) {
-      parts.push(h("h3", { text: t("advice") }));
-      parts.push(h("ol", { class: "advice" }, v.advice.map((a) => h("li", {}, linkNumbers(a)))));
-    }
+    const status = h("span", { class: "copied muted", role: "status" });
+    parts.push(h("div", { class: "report-actions" },
+      h("button", { type: "button", class: "ghost small", text: t("copyReport"),
+        onclick: () => copyReport(v, text, status) }),
+      h("button", { type: "button", class: "ghost small", text: t("printReport"),
+        onclick: (e) => printReport(e.target.closest("article")) }),
+      status));
     return h("article", { class: "verdict v-" + label, tabindex: "-1", "data-label": label }, parts);
+  }
+
+  /* Evidence quoting the same or overlapping words is one item: the strongest reason, with the
+     whole overlapping quote and how many other reasons agree. */
+  function merged(items, text) {
+    const out = [];
+    for (const e of items) {
+      const g = e.start === null ? null
+        : out.find((o) => o.start !== null && e.start < o.end && o.start < e.end);
+      if (g) {
+        g.start = Math.min(g.start, e.start); g.end = Math.max(g.end, e.end); g.more += 1;
+        if (text) g.quote = text.slice(g.start, g.end);
+      } else out.push({ ...e, more: 0 });
+    }
+    return out;
+  }
+
+  function reportText(v, text) {
+    const when = new Date().toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB", { timeZone: "Asia/Shanghai" });
+    const L = [t("reportTitle"), `${t("reportChecked")}: ${when}`, "",
+      `${t("labels")[v.label] || v.label} — ${confText(v)}`, v.summary, "", t("message") + ":", text || "", "", t("why") + ":"];
+    for (const e of merged((v.evidence || []).filter((x) => x.label !== "legitimate"), text)) {
+      L.push(`- ${e.quote ? "“" + e.quote + "” " : t("senderTime") + " "}${e.explanation}`);
+    }
+    L.push("", t("advice") + ":");
+    (v.advice || []).forEach((a, i) => L.push(`${i + 1}. ${a}`));
+    L.push("", t("disclaimer"));
+    return L.join("\n");
+  }
+
+  async function copyReport(v, text, status) {
+    const report = reportText(v, text);
+    try {
+      await navigator.clipboard.writeText(report);
+    } catch (e) {  // no clipboard permission: select the text for a manual copy
+      const ta = h("textarea", { class: "visually-hidden" });
+      ta.value = report;
+      document.body.append(ta);
+      ta.select();
+      try { document.execCommand("copy"); } catch (e2) { /* nothing more to try */ }
+      ta.remove();
+    }
+    status.textContent = t("copied");
+  }
+
+  function printReport(article) {
+    document.body.classList.add("printing");
+    article.classList.add("print-me");
+    const done = () => { document.body.classList.remove("printing"); article.classList.remove("print-me"); };
+    window.addEventListener("afterprint", done, { once: true });
+    window.print();
+    setTimeout(done, 1000);
   }
 
   function evidenceList(items) {
     return h("ul", { class: "evidence" }, items.map((e) => h("li", { class: e.label === "legitimate" ? "good" : "risk" },
       e.quote ? h("q", { class: "quote", text: e.quote }) : h("span", { class: "muted", text: t("senderTime") }),
-      h("span", { class: "expl", text: e.explanation }))));
+      h("span", { class: "expl", text: e.explanation + (e.more ? (state.lang === "zh" ? `（另有 ${e.more} 条相关依据）` : ` (+${e.more} related)`) : "") }))));
   }
+
 
   /* Phone numbers in the advice (official hotlines, 110, 12378 …) become tap-to-call links. Only
      the advice, which comes from the registry, never the message itself. */
@@ -319,8 +405,9 @@
       const fd = new FormData();
       fd.append("file", file, file.name);
       fd.append("lang", state.lang);
-      const data = await api("/api/upload", { method: "POST", body: fd });
+      const data = await uploadWithProgress(fd);
       if (!Array.isArray(data.results)) throw new Error(t("badAnswer"));
+      if (!data.results.length && !(data.problems || []).length) throw new Error(t("noMessages"));
       const rows = data.results.map((r, i) => ({ ...r, _i: i }));
       rows.sort((a, b) => (RISK[b.label] - RISK[a.label]) || (b.confidence - a.confidence) || ((a.line || 0) - (b.line || 0)));
       state.inbox = { file, data, rows };
@@ -331,6 +418,31 @@
     } finally {
       busy("upload-busy", false, "upload-btn");
     }
+  }
+
+  /* fetch() cannot report upload progress; XMLHttpRequest can (a 20 MB backup takes a while). */
+  function uploadWithProgress(fd) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      const busyEl = $("upload-busy");
+      xhr.open("POST", "/api/upload?lang=" + state.lang);
+      xhr.responseType = "text";
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) {
+          const p = Math.round((e.loaded / e.total) * 100);
+          busyEl.textContent = p < 100 ? t("uploading")(p) : t("checkingMany");
+        }
+      };
+      xhr.onload = () => {
+        busyEl.textContent = t("checkingMany");
+        let body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+        if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
+        else reject(new Error((body && body.error) || t("badAnswer")));
+      };
+      xhr.onerror = () => { busyEl.textContent = t("checkingMany"); reject(new Error(t("offline"))); };
+      xhr.send(fd);
+    });
   }
 
   function renderInbox() {
@@ -350,7 +462,8 @@
     $("filters").replaceChildren(chip("all", rows.length, t("all")),
       ...LABELS.map((L) => chip(L, counts[L] || 0, t("labels")[L])));
 
-    const visible = state.filter === "all" ? rows : rows.filter((r) => r.label === state.filter);
+    const hideNotDebt = $("hide-notdebt").checked;
+    const visible = rows.filter((r) => (state.filter === "all" || r.label === state.filter) && !(hideNotDebt && notDebt(r)));
     const body = $("inbox-rows");
     body.replaceChildren();
     if (!visible.length) {
@@ -365,11 +478,12 @@
 
   function fmtTime(v) {
     if (v === null || v === undefined || v === "") return "";
-    if (typeof v === "number") {
-      const d = new Date(v > 1e11 ? v : v * 1000);
+    if (typeof v === "number" || /^\d{9,13}$/.test(String(v))) {  // epoch (SMS backups): shown in China time
+      const n = Number(v), d = new Date(n > 1e11 ? n : n * 1000);
       if (isNaN(d)) return String(v);
-      const p = (n) => String(n).padStart(2, "0");
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+      const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", year: "numeric",
+        month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }).formatToParts(d).map((x) => [x.type, x.value]));
+      return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
     }
     return String(v).replace("T", " ").slice(0, 16);
   }
@@ -379,9 +493,11 @@
     return cps.length > n ? cps.slice(0, n).join("") + "…" : cps.join("");
   }
 
+  function notDebt(r) { return r.label === "legitimate" && r.about_debt === false; }
+
   function rowOf(r) {
     const tr = h("tr", { class: "row r-" + r.label, tabindex: "0", "aria-expanded": "false", "data-label": r.label },
-      h("td", {}, badge(r.label)),
+      h("td", { class: "c-risk" }, badge(r.label), notDebt(r) ? h("span", { class: "notdebt", text: t("notDebt") }) : null),
       h("td", { class: "c-conf", text: t("confWords")[confWord(r.confidence)] }),
       h("td", { class: "c-sender", text: r.sender || t("unknownSender") }),
       h("td", { class: "c-time", text: fmtTime(r.received_at) }),
@@ -415,11 +531,15 @@
 
   function downloadCsv() {
     if (!state.inbox) return;
-    const head = ["line", "label", "label_text", "confidence", "sender", "received_at", "summary", "signals", "text"];
-    const lines = [head.join(",")];
+    const head = state.lang === "zh"
+      ? ["行号", "结果", "把握", "发件号码", "收到时间（北京时间）", "结论", "依据", "与借贷无关", "短信", "label"]
+      : ["line", "result", "confidence", "sender", "received (China time)", "summary", "reasons", "not about a debt", "message", "label"];
+    const lines = [head.map(csvCell).join(",")];
     for (const r of state.inbox.rows) {
-      lines.push([r.line, r.label, t("labels")[r.label], r.confidence, r.sender, r.received_at, r.summary,
-        (r.evidence || []).map((e) => e.signal).filter((s, i, a) => a.indexOf(s) === i).join(" "), r.text].map(csvCell).join(","));
+      const reasons = merged((r.evidence || []).filter((e) => e.label !== "legitimate" || r.label === "legitimate"), r.text)
+        .map((e) => (e.quote ? `“${e.quote}” ` : "") + e.explanation).join("；");
+      lines.push([r.line, t("labels")[r.label], Math.round(r.confidence * 100) + "%", r.sender, fmtTime(r.received_at), r.summary,
+        reasons, notDebt(r) ? "✓" : "", r.text, r.label].map(csvCell).join(","));
     }
     download("verifier-results.csv", "text/csv;charset=utf-8", "\ufeff" + lines.join("\r\n") + "\r\n");
   }
@@ -440,12 +560,22 @@
     hideTip();
   }
 
+  function renderExamples() {
+    const list = $("example-list");
+    if (!list) return;
+    list.replaceChildren(...t("examples").map(([name, text]) => h("button", {
+      type: "button", class: "example ghost small", text: name,
+      onclick: () => { $("text").value = text; $("sender").value = ""; $("received").value = ""; $("check-form").requestSubmit(); },
+    })));
+  }
+
   function init() {
     let saved = null;
     try { saved = localStorage.getItem("verifier-lang"); } catch (e) { /* private mode */ }
     const wanted = new URLSearchParams(location.search).get("lang") || saved;
     if (wanted === "en" || wanted === "zh") state.lang = wanted;
     applyLang();
+    renderExamples();
 
     document.querySelectorAll(".lang-btn").forEach((b) => b.addEventListener("click", () => setLang(b.dataset.lang)));
     $("tab-one").addEventListener("click", () => selectTab("one"));
@@ -483,6 +613,7 @@
     });
     $("upload-form").addEventListener("submit", (e) => { e.preventDefault(); runUpload(fileInput.files[0]); });
     $("show-more").addEventListener("click", () => { state.shown += PAGE; renderInbox(); });
+    $("hide-notdebt").addEventListener("change", () => { if (state.inbox) { state.shown = PAGE; renderInbox(); } });
     $("dl-csv").addEventListener("click", downloadCsv);
     $("dl-jsonl").addEventListener("click", downloadJsonl);
 
