@@ -142,3 +142,14 @@ def test_progress_counts_bytes_of_the_file(tmp_path):
     list(read_messages(str(p), on_read=bar.update))
     assert bar.by_bytes and bar._n == p.stat().st_size
     bar.close()
+
+
+def test_help_shows_examples_exit_codes_and_serve_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert "examples:" in out and "exit status:" in out and "verifier check -f" in out
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    assert "default: 127.0.0.1" in out and "default: 8765" in out

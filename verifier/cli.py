@@ -317,6 +317,22 @@ def _serve(args) -> int:
     return run(host=args.host, port=args.port, open_browser=args.open)
 
 
+EPILOG = """examples:
+  verifier check                       paste the SMS, then Ctrl-D (keeps it out of the shell history)
+  verifier check < sms.txt --sender 95555 --time 2026-11-20T23:40
+  verifier check "【某某银行】您的账单…" --lang en --explain
+  verifier check -f backup.xml         a whole inbox: a summary on a terminal, JSON lines when piped
+  verifier check -f inbox.csv --json > verdicts.jsonl
+  verifier serve                       the local web page at http://127.0.0.1:8765
+
+exit status:
+  0  done
+  2  bad input: empty text, unreadable encoding or time, unreadable file, a file with no messages
+  3  the model cannot be used (the message says how to retrain)
+  130 interrupted (Ctrl-C)
+"""
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -327,11 +343,13 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="verifier", description="Check a debt-collection SMS (催收短信): legitimate, suspicious, abusive or scam — offline.")
+    p = argparse.ArgumentParser(prog="verifier", description="Check a debt-collection SMS (催收短信): legitimate, suspicious, abusive or scam — offline.",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"verifier {_version()}")
     sub = p.add_subparsers(dest="command")
     c = sub.add_parser("check", help="check one message (argument or stdin) or a file of messages",
-                       description="Check one message, or every message of a file (-f).")
+                       description="Check one message, or every message of a file (-f).", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("text", nargs="?", help="the message text; omit (or '-') to read it from stdin")
     c.add_argument("-f", "--file", help="a file of messages: .jsonl (text/sender/received_at), .txt (one a line), .csv (text,sender columns) or an SMS Backup & Restore .xml")
     c.add_argument("--sender", help="the number the message came from (95588, 1069…, +852…)")
@@ -340,9 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--explain", "--verbose", action="store_true", help="show the full decision trace")
     c.add_argument("--no-progress", action="store_true", help="no progress bar for -f")
-    s = sub.add_parser("serve", help="a local web page (127.0.0.1) to paste a message or upload an inbox")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8765)
+    s = sub.add_parser("serve", help="a local web page (127.0.0.1) to paste a message or upload an inbox",
+                       description="Serve the local page and its JSON API. Only this computer can use it.",
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (keep a loopback address)")
+    s.add_argument("--port", type=int, default=8765, help="port to listen on")
     s.add_argument("--open", action="store_true", help="open the page in the browser")
     return p
 
