@@ -1,6 +1,7 @@
 """The public API's implementation: analyse → classify → decide → explain."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from itertools import islice
 from typing import Iterable, Iterator
@@ -22,9 +23,19 @@ def coerce_text(text) -> str:
         raise ValueError(EMPTY_MESSAGE)
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
+    text = no_surrogates(text)
     if not text.strip() or not any(c.isprintable() and not c.isspace() for c in text[:100_000]):
         raise ValueError(EMPTY_MESSAGE)
     return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def no_surrogates(s: str) -> str:
+    """A lone UTF-16 surrogate ("\\ud800" in JSON) cannot be written as UTF-8: it becomes U+FFFD,
+    one character for one, so every offset stays the same."""
+    return _SURROGATE.sub("\ufffd", s) if _SURROGATE.search(s) else s
 
 
 def _lang(lang: str) -> str:

@@ -17,6 +17,7 @@ TEXT_KEYS = ("text", "body", "content", "message", "msg", "sms", "短信内容",
 SENDER_KEYS = ("sender", "address", "from", "number", "phone", "发件人", "号码", "发送方")
 TIME_KEYS = ("received_at", "time", "date", "datetime", "timestamp", "接收时间", "时间")
 MAX_LINE = 1 << 20  # a line longer than 1 MB is cut (the checker analyses 20,000 characters anyway)
+MAX_NO_NEWLINE = 64 << 20  # 64 MB without a line break: not a text file (or /dev/zero); stop reading it
 
 
 class InboxError(ValueError):
@@ -84,10 +85,15 @@ def _lines(f, name: str, on_problem: Callable[[str], None]) -> Iterator[tuple[in
             return
         no += 1
         if len(raw) >= MAX_LINE and not raw.endswith(b"\n"):
+            skipped = 0
             while True:  # drop the rest of an overlong line, chunk by chunk
                 rest = f.readline(MAX_LINE)
+                skipped += len(rest)
                 if not rest or rest.endswith(b"\n"):
                     break
+                if skipped > MAX_NO_NEWLINE:
+                    on_problem(f"{name}: line {no}: more than 64 MB without a line break; the rest of the file was not read")
+                    return
             cut = len(raw)
             while cut > 0 and (raw[cut - 1] & 0xC0) == 0x80:
                 cut -= 1
@@ -105,7 +111,14 @@ def _lines(f, name: str, on_problem: Callable[[str], None]) -> Iterator[tuple[in
             except UnicodeDecodeError:
                 on_problem(f"{name}: line {no}: not UTF-8 or GBK at byte {e.start}; line skipped")
                 continue
-        yield no, line.rstrip("\r\n")
+        line = line.rstrip("\r\n")
+        if "\r" in line:  # a file with old Mac line ends (CR only): each part is a line of its own
+            parts = line.split("\r")
+            for k, part in enumerate(parts):
+                yield no + k, part
+            no += len(parts) - 1
+            continue
+        yield no, line
 
 
 SUFFIXES = (".jsonl", ".ndjson", ".json", ".txt", ".csv", ".xml")
@@ -266,8 +279,8 @@ def _json_array(f, name, on_problem):
         on_problem(f"{name}: a JSON array over 100 MB is not read; write one message a line (.jsonl)")
         return
     try:
-        items = json.loads(decode_bytes(data))
-    except ValueError as e:
+        items = _json(decode_bytes(data))
+    except (ValueError, RecursionError) as e:
         on_problem(f"{name}: not a readable JSON array ({str(e)[:120]})")
         return
     for no, obj in enumerate(items if isinstance(items, list) else [], 1):
@@ -275,7 +288,52 @@ def _json_array(f, name, on_problem):
         if msg is None:
             on_problem(f"{name}: item {no}: expected an object with a \"text\" field; item skipped")
             continue
-        yield {"line": no, "id": obj.get("id") if isinstance(obj, dict) else None}, msg
+        yield {"line": no, "id": _clean(obj.get("id")) if isinstance(obj, dict) else None}, msg
+
+
+def _json(s: str):
+    """json.loads without NaN/Infinity (strict JSON parsers reject them: they become null) and
+    without deep nesting (a message is never nested 100 levels deep)."""
+    depth = max(s.count("["), s.count("{"))
+    if depth > 100 and _nesting(s) > 100:
+        raise ValueError("nested more than 100 levels")
+    return json.loads(s, parse_constant=lambda _: None)
+
+
+def _nesting(s: str) -> int:
+    deep = cur = 0
+    in_str = esc = False
+    for c in s:
+        if in_str:
+            if esc:
+                esc = False
+            elif c == "\\":
+                esc = True
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "[{":
+            cur += 1
+            deep = max(deep, cur)
+        elif c in "]}":
+            cur -= 1
+    return deep
+
+
+def _clean(v):
+    """A field value fit for a verdict line: text without lone surrogates, no NaN, no huge ints."""
+    from ._core import no_surrogates
+
+    if isinstance(v, str):
+        return no_surrogates(v)
+    if isinstance(v, float) and v != v or isinstance(v, float) and v in (float("inf"), float("-inf")):
+        return None
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10 ** 15:
+        return str(v)[:40]
+    if isinstance(v, (dict, list)):
+        return None
+    return v
 
 
 def _message(obj) -> dict | None:
@@ -286,8 +344,8 @@ def _message(obj) -> dict | None:
     text = _pick(obj, TEXT_KEYS)
     if not isinstance(text, str) or not text.strip():
         return None
-    sender = _pick(obj, SENDER_KEYS)
-    return {"text": text, "sender": None if sender is None else str(sender), "received_at": _pick(obj, TIME_KEYS)}
+    sender = _clean(_pick(obj, SENDER_KEYS))
+    return {"text": _clean(text), "sender": None if sender is None else str(sender)[:64], "received_at": _clean(_pick(obj, TIME_KEYS))}
 
 
 def _txt(f, name, on_problem):
@@ -301,31 +359,67 @@ def _jsonl(f, name, on_problem):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except ValueError as e:
-            on_problem(f"{name}: line {no}: not valid JSON ({e.msg}); line skipped")
+            obj = _json(line)
+        except (ValueError, RecursionError) as e:
+            on_problem(f"{name}: line {no}: not valid JSON ({getattr(e, 'msg', None) or str(e)[:80] or type(e).__name__}); line skipped")
             continue
         msg = _message(obj)
         if msg is None:
             what = "no \"text\" field" if isinstance(obj, dict) else "expected an object with a \"text\" field"
             on_problem(f"{name}: line {no}: {what}; line skipped")
             continue
-        yield {"line": no, "id": obj.get("id") if isinstance(obj, dict) else None}, msg
+        yield {"line": no, "id": _clean(obj.get("id")) if isinstance(obj, dict) else None}, msg
+
+
+MAX_RECORD_LINES = 50  # a quoted CSV field may span lines (an SMS with line breaks), but not forever
+
+
+def _records(lines, name, on_problem):
+    """CSV records from numbered lines: a quoted field may continue on the next lines; a quote
+    that stays open for MAX_RECORD_LINES lines (or MAX_LINE characters) is reported and its
+    first line is read alone, so one stray quote cannot swallow the rest of the file."""
+    pending: list[tuple[int, str]] = []
+    lines = iter(lines)
+    replay: list[tuple[int, str]] = []
+    while True:
+        if replay:
+            no, line = replay.pop(0)
+        else:
+            nxt = next(lines, None)
+            if nxt is None:
+                break
+            no, line = nxt
+        pending.append((no, line))
+        record = "\n".join(x for _, x in pending)
+        if record.count('"') % 2 == 0:
+            yield pending[0][0], record
+            pending = []
+        elif len(pending) >= MAX_RECORD_LINES or len(record) > MAX_LINE:
+            first = pending[0]
+            on_problem(f"{name}: line {first[0]}: a quote is never closed; the line was read on its own")
+            yield first[0], first[1].replace('"', "")
+            replay = pending[1:] + replay
+            pending = []
+    if pending:
+        first = pending[0]
+        on_problem(f"{name}: line {first[0]}: a quote is never closed; the line was read on its own")
+        yield first[0], first[1].replace('"', "")
+        for no, line in pending[1:]:
+            yield no, line
 
 
 def _csv(f, name, on_problem):
-    numbered = _lines(f, name, on_problem)
-    nos: list[int] = []
+    import io
 
-    def feed():
-        for no, line in numbered:
-            nos.append(no)
-            yield line
-
-    reader = csv.reader(feed())
+    csv.field_size_limit(MAX_LINE * 2)
     header = None
-    for row in reader:
-        no = nos[-1] if nos else 0
+    for no, record in _records(_lines(f, name, on_problem), name, on_problem):
+        try:
+            rows = list(csv.reader(io.StringIO(record)))
+        except csv.Error as e:
+            on_problem(f"{name}: line {no}: not a CSV row ({e}); row skipped")
+            continue
+        row = [c for r in rows[:1] for c in r]
         if header is None:
             cols = [c.strip().lower() for c in row]
             if any(c in TEXT_KEYS for c in cols):
@@ -335,11 +429,11 @@ def _csv(f, name, on_problem):
         if not any(c.strip() for c in row):
             continue
         d = dict(zip(header, row))
-        text = _pick(d, TEXT_KEYS)
-        if not isinstance(text, str) or not text.strip():
+        msg = _message(d)
+        if msg is None:
             on_problem(f"{name}: line {no}: empty text; row skipped")
             continue
-        yield {"line": no, "id": d.get("id")}, {"text": text, "sender": _pick(d, SENDER_KEYS), "received_at": _pick(d, TIME_KEYS)}
+        yield {"line": no, "id": _clean(d.get("id"))}, msg
 
 
 def _xml(f, name, on_problem):
@@ -355,8 +449,8 @@ def _xml(f, name, on_problem):
                 if el.get("type") not in (None, "", "1"):  # 2 sent, 3 draft, 4 outbox …: the borrower's own
                     sent += 1
                 elif body and body.strip():
-                    yield {"line": n, "id": el.get("date")}, {"text": body, "sender": el.get("address"),
-                                                               "received_at": _ms(el.get("date"))}
+                    yield {"line": n, "id": _clean(el.get("date"))}, {"text": _clean(body), "sender": _clean(el.get("address")),
+                                                                      "received_at": _ms(el.get("date"))}
                 el.clear()
             elif el.tag == "mms":
                 el.clear()

@@ -309,7 +309,8 @@ def check_upload(f, name: str, lang: str = "zh") -> dict:
                         "received_at": received if isinstance(received, (str, int, float)) else None,
                         "line": meta.get("line")})
     if not results and not problems:
-        problems.append(f"{name}: no messages found in this file")
+        problems.append("文件里没有找到短信：请确认导出的是短信（不是通话记录），或换一个文件。" if lang == "zh"
+                        else "No messages were found in this file: make sure it is an export of SMS (not of calls), or try another file.")
     return {"results": results, "counts": counts, "problems": problems}
 
 
