@@ -67,8 +67,9 @@ def test_offset_map_is_consistent(raw, a, b):
         s, e = n.to_raw(a, b + 1)
         assert 0 <= s < e <= len(raw)
         # the raw slice normalises to a text that contains the normalised span's characters in order
-        piece = normalize(raw[s:e]).text
-        want = n.text[a:b + 1].strip()
+        ocr = str.maketrans("oli|", "0111")  # OCR fixes depend on the neighbours a slice may cut off
+        piece = normalize(raw[s:e]).text.translate(ocr)
+        want = n.text[a:b + 1].strip().translate(ocr)
         it = iter(piece)
         assert all(c in it for c in want.replace(" ", ""))
 
