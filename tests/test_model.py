@@ -131,3 +131,32 @@ def test_fast_path_agrees_with_sklearn():
     labels = [str(c) for c in m.estimator.classes_]
     got = np.array([[p[lab] for lab in labels] for p in fast])
     assert np.abs(got - ref).max() < 1e-6
+
+
+def test_an_installed_copy_ignores_folders_next_to_it(tmp_path, monkeypatch):
+    """A "models" or "data/registry" folder beside the package (an empty or crafted one in
+    site-packages) is never used; only a source checkout uses its own tree."""
+    from verifier import resources
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "data" / "registry").mkdir(parents=True)
+    monkeypatch.setattr(resources, "_REPO", tmp_path)
+    assert resources.models_dir() != tmp_path / "models"
+    assert resources.registry_dir() != tmp_path / "data" / "registry"
+
+
+def test_card_records_rules_and_registry_checked_at_load(tmp_path):
+    d = _edit_card(tmp_path, lambda card: card["rules"].update({"sha256": "0" * 64}))
+    with pytest.raises(model.ModelError, match="other rules.*train.py"):
+        model.load(d)
+    d2 = _edit_card(tmp_path / "b", lambda card: card["registry"].update({"sha256": "0" * 64}))
+    with pytest.raises(model.ModelError, match="other registry"):
+        model.load(d2)
+
+
+def test_no_pickle_is_loaded_to_check(tmp_path):
+    d = _edit_card(tmp_path, lambda card: card.pop("fast_sha256"))
+    code = ("import sys; from verifier import model\n"
+            "try:\n    model.load(sys.argv[1])\nexcept model.ModelError as e:\n    print('refused', 'joblib' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(d)], capture_output=True, text=True, timeout=120)
+    assert r.stdout.split() == ["refused", "False"], r.stderr

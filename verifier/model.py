@@ -190,26 +190,29 @@ def load(directory: Path | None = None) -> Model:
         raise ModelError(f"the model card {cpath} has no checksum for the model file. Retrain with: {RETRAIN}")
     if sha256_file(mpath) != want:
         raise ModelError(f"the model file {mpath} does not match its card (corrupt or replaced). Retrain with: {RETRAIN}")
-    fast = None
-    if card.get("fast_sha256"):
-        if not fpath.is_file():
-            raise ModelError(f"the model file {fpath} is missing. Retrain with: {RETRAIN}")
-        if sha256_file(fpath) != card["fast_sha256"]:
-            raise ModelError(f"the model file {fpath} does not match its card (corrupt or replaced). Retrain with: {RETRAIN}")
-        from .fastpath import FastLinear, Unsupported
+    from .resources import registry_dir, rules_dir
 
-        try:
-            fast = FastLinear.load(fpath)
-        except (Unsupported, OSError, ValueError, KeyError) as e:
-            raise ModelError(f"the model file {fpath} cannot be loaded ({e}). Retrain with: {RETRAIN}") from None
-        if sorted(fast.classes) != sorted(labels):
-            raise ModelError(f"the model file {fpath} does not match its card's labels. Retrain with: {RETRAIN}")
-        return Model(labels, card, mpath, fast=fast)
-    est = _load_pipeline(mpath)  # a model without the plain-array export (e.g. a tree model)
-    est_labels = tuple(str(c) for c in getattr(est, "classes_", ()))
-    if sorted(est_labels) != sorted(labels):
-        raise ModelError(f"the model's labels {est_labels} do not match its card {labels}. Retrain with: {RETRAIN}")
-    return Model(labels, card, mpath, estimator=est)
+    for what, folder in (("rules", rules_dir()), ("registry", registry_dir())):
+        want_h = (card.get(what) or {}).get("sha256")
+        if want_h != sha256_dir(folder, "*.toml"):
+            raise ModelError(f"the model was trained with other {what} than the ones in {folder} (its card records "
+                             f"another checksum): retrain after editing {what}. Retrain with: {RETRAIN}")
+    if not card.get("fast_sha256"):  # checking never unpickles: only the plain-array export is used
+        raise ModelError(f"the model card {cpath} names no plain-array export ({FAST_FILE}); checking never loads a "
+                         f"pickle. Retrain with: {RETRAIN}")
+    if not fpath.is_file():
+        raise ModelError(f"the model file {fpath} is missing. Retrain with: {RETRAIN}")
+    if sha256_file(fpath) != card["fast_sha256"]:
+        raise ModelError(f"the model file {fpath} does not match its card (corrupt or replaced). Retrain with: {RETRAIN}")
+    from .fastpath import FastLinear, Unsupported
+
+    try:
+        fast = FastLinear.load(fpath)
+    except (Unsupported, OSError, ValueError, KeyError) as e:
+        raise ModelError(f"the model file {fpath} cannot be loaded ({e}). Retrain with: {RETRAIN}") from None
+    if sorted(fast.classes) != sorted(labels):
+        raise ModelError(f"the model file {fpath} does not match its card's labels. Retrain with: {RETRAIN}")
+    return Model(labels, card, mpath, fast=fast)
 
 
 def save(estimator, card: dict, directory: Path) -> Path:

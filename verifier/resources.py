@@ -7,6 +7,15 @@ from pathlib import Path
 _REPO = Path(__file__).resolve().parent.parent
 
 
+def _in_checkout() -> bool:
+    """True when this package runs from a source checkout (editable install or the repo on
+    sys.path): then the checkout's data/registry and models/ are the ones to use. An installed
+    copy uses only its own package data — never a "models" or "data" folder that happens to sit
+    next to it in site-packages."""
+    return (_REPO / "pyproject.toml").is_file() and (_REPO / "verifier" / "__init__.py").is_file() \
+        and (_REPO / "verifier").resolve() == Path(__file__).resolve().parent
+
+
 def _package_dir(package: str) -> Path | None:
     """The folder of a data-only package (a namespace package: it has no __init__.py)."""
     import importlib
@@ -26,9 +35,9 @@ def registry_dir() -> Path:
     if env:
         return Path(env)
     repo = _REPO / "data" / "registry"
-    if repo.is_dir():
+    if _in_checkout() and repo.is_dir():
         return repo
-    return _package_dir("verifier._registry") or repo
+    return _package_dir("verifier._registry") or Path(__file__).resolve().parent / "_registry"
 
 
 def models_dir() -> Path:
@@ -36,9 +45,9 @@ def models_dir() -> Path:
     if env:
         return Path(env)
     repo = _REPO / "models"
-    if repo.is_dir():
+    if _in_checkout() and repo.is_dir():
         return repo
-    return _package_dir("verifier._models") or repo
+    return _package_dir("verifier._models") or Path(__file__).resolve().parent / "_models"
 
 
 def rules_dir() -> Path:
