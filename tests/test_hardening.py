@@ -81,3 +81,29 @@ def test_fuzzed_files_never_raise(content, name, enc):
     for meta, m in read_stream(io.BytesIO(data), name, problems.append):
         _strict(meta)
         assert isinstance(m["text"], str)
+
+
+def _run_peak_mb(args, stdin=None, timeout=300):
+    import resource
+    import subprocess
+    import sys
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    r = subprocess.run([sys.executable, "-m", "verifier", *args], stdin=stdin, capture_output=True, timeout=timeout)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return r, max(peak, before) / 1024
+
+
+def test_cli_memory_is_bounded_for_huge_lines_and_endless_input(tmp_path):
+    p = tmp_path / "huge.txt"
+    with open(p, "w", encoding="utf-8") as f:
+        for i in range(40):  # 40 lines of 1 MB each
+            f.write(("请把钱转到6222021234567890123配合调查" + "啊" * 340_000)[: 350_000] + "\n")
+    r, peak = _run_peak_mb(["check", "-f", str(p), "--json", "--no-progress"])
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 40, r.stderr[-500:]
+    assert peak < 300, peak
+    with open("/dev/zero", "rb") as zero:
+        r, peak = _run_peak_mb(["check"], stdin=zero)
+    assert r.returncode == 2 and b"Traceback" not in r.stderr and peak < 300
+    r, peak = _run_peak_mb(["check", "-f", "/dev/zero", "--json", "--no-progress"])
+    assert r.returncode == 2 and b"64 MB" in r.stderr and peak < 300

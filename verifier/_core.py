@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from itertools import islice
 from typing import Iterable, Iterator
 
 from . import explain, paste
@@ -137,18 +136,32 @@ def empty_verdict(lang: str, reason: str | None = None) -> Verdict:
         decided_by="empty", probabilities={}, lang=lang)
 
 
+BATCH_CHARS = 4_000_000  # a batch also ends at this many characters: 512 one-megabyte lines are not held at once
+
+
+def _chunks(it, batch_size: int):
+    """Lists of up to ``batch_size`` items and about BATCH_CHARS characters of text."""
+    while True:
+        chunk, chars = [], 0
+        for x in it:
+            chunk.append(x)
+            text = x.get("text") if isinstance(x, dict) else x[0] if isinstance(x, (tuple, list)) and x else x
+            chars += len(text) if isinstance(text, (str, bytes)) else 0
+            if len(chunk) >= batch_size or chars >= BATCH_CHARS:
+                break
+        if not chunk:
+            return
+        yield chunk
+
+
 def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Iterator[Verdict]:
     from . import model, pipeline
 
     lang = _lang(lang)
     pl = pipeline.default()
     m = model.default()
-    it = iter(items)
     bursts = pipeline.BurstTracker()
-    while True:
-        chunk = list(islice(it, batch_size))
-        if not chunk:
-            return
+    for chunk in _chunks(iter(items), batch_size):
         items: list = []
         for x in chunk:
             text, sender, when = _item(x)

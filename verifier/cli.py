@@ -196,10 +196,11 @@ def _check_file(args) -> int:
     from .model import ModelError
 
     path = args.file
-    problems: list[str] = []
+    problems = 0  # counted, not kept: a file of a million bad lines costs no memory
 
     def on_problem(msg: str) -> None:
-        problems.append(msg)
+        nonlocal problems
+        problems += 1
         _err(msg)
 
     progress = None

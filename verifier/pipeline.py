@@ -284,16 +284,22 @@ class BurstTracker:
     """Flags messages that arrive in a burst from the same sender (needs sender and time), for a
     stream: each message is compared with the ones seen before it."""
 
-    def __init__(self, keep: int = 64):
+    def __init__(self, keep: int = 64, senders: int = 100_000):
         self.seen: dict[str, list[float]] = {}
         self.keep = keep
+        self.senders = senders  # memory stays bounded on an inbox of millions of senders
 
     def flag(self, sender, received_at) -> bool:
         kt = _burst_key(sender, received_at)
         if kt is None:
             return False
         key, ts = kt
-        lst = self.seen.setdefault(key, [])
+        lst = self.seen.pop(key, None)
+        if lst is None:
+            lst = []
+            if len(self.seen) >= self.senders:  # forget the sender seen longest ago
+                del self.seen[next(iter(self.seen))]
+        self.seen[key] = lst
         lst.append(ts)
         if len(lst) > self.keep:
             del lst[0]

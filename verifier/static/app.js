@@ -516,7 +516,9 @@
   /* ---- downloads ---------------------------------------------------------------------------- */
   function csvCell(v) {
     let s = v === null || v === undefined ? "" : String(v);
-    if (/^[=@\t\r]/.test(s) || /^[+-][^0-9]/.test(s)) s = "'" + s;   // no formulas in a spreadsheet
+    // no formulas in a spreadsheet: any cell that starts like one (=, +, -, @, tab, CR) is quoted,
+    // except a plain number such as -12.5 or +8613800000000
+    if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(?:\.\d+)?$/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
