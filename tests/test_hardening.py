@@ -83,15 +83,21 @@ def test_fuzzed_files_never_raise(content, name, enc):
         assert isinstance(m["text"], str)
 
 
+# VmHWM is this process's own high-water mark (ru_maxrss would include the forked test runner's memory)
+_PEAK = ("import resource, sys\nfrom verifier.cli import main\ntry:\n    rc = main(sys.argv[1:])\nfinally:\n"
+         "    try:\n        kb = int([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n"
+         "    except (OSError, IndexError):\n        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+         "    sys.stderr.write('PEAK %d\\n' % kb)\nsys.exit(rc)\n")
+
+
 def _run_peak_mb(args, stdin=None, timeout=300):
-    import resource
+    """Run the CLI in a child that reports its own peak resident memory (MB)."""
     import subprocess
     import sys
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    r = subprocess.run([sys.executable, "-m", "verifier", *args], stdin=stdin, capture_output=True, timeout=timeout)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return r, max(peak, before) / 1024
+    r = subprocess.run([sys.executable, "-c", _PEAK, *args], stdin=stdin, capture_output=True, timeout=timeout)
+    peak = int(r.stderr.decode().rsplit("PEAK ", 1)[1].split()[0]) / 1024
+    return r, peak
 
 
 def test_cli_memory_is_bounded_for_huge_lines_and_endless_input(tmp_path):
@@ -107,3 +113,19 @@ def test_cli_memory_is_bounded_for_huge_lines_and_endless_input(tmp_path):
     assert r.returncode == 2 and b"Traceback" not in r.stderr and peak < 300
     r, peak = _run_peak_mb(["check", "-f", "/dev/zero", "--json", "--no-progress"])
     assert r.returncode == 2 and b"64 MB" in r.stderr and peak < 300
+
+
+def test_xml_nesting_size_and_calls_backups_are_bounded(tmp_path, capsys):
+    deep = b"<smses>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</smses>"
+    problems = []
+    assert list(read_stream(io.BytesIO(deep), "deep.xml", problems.append)) == []
+    assert any("nested" in p for p in problems)
+    huge = b'<smses><sms type="1" address="95555" body="' + b"x" * (3 << 20) + b'"/></smses>'
+    problems = []
+    assert list(read_stream(io.BytesIO(huge), "huge.xml", problems.append)) == []
+    assert any("2 MB" in p for p in problems)
+    calls = tmp_path / "calls.xml"
+    calls.write_text("<calls>" + '<call number="10086" duration="12" type="1"/>' * 2000 + "</calls>", encoding="utf-8")
+    assert main(["check", "-f", str(calls), "--no-progress", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "no SMS" in err and "no message" in err

@@ -404,11 +404,58 @@ def test_static_files_are_package_data():
     assert "*" in pj["tool"]["setuptools"]["package-data"]["verifier.static"]
 
 
-def test_trusted_hosts():
-    with TestClient(create_app(allowed_hosts=["127.0.0.1", "localhost"]), base_url="http://127.0.0.1:8765") as c:
-        assert c.post("/api/check", json={"text": SCAM}).status_code == 200
-    with TestClient(create_app(allowed_hosts=["127.0.0.1", "localhost"]), base_url="http://evil.example") as c:
-        assert c.post("/api/check", json={"text": SCAM}).status_code == 400
+@pytest.mark.parametrize("base,ok", [("http://127.0.0.1:8765", True), ("http://127.0.0.2:9000", True), ("http://localhost:8765", True),
+                                     ("http://[::1]:8765", True), ("http://evil.example", False), ("http://192.168.1.5:8765", False)])
+def test_only_this_computer_may_be_addressed(base, ok):
+    """The Host check covers all of 127.0.0.0/8, ::1 and localhost (DNS rebinding is refused)."""
+    with TestClient(create_app(local_only=True), base_url=base) as c:
+        assert (c.post("/api/check", json={"text": SCAM}).status_code == 200) is ok
+
+
+@pytest.mark.parametrize("headers,ok", [
+    ({}, True),                                                    # a local script (curl, Python)
+    ({"origin": "http://127.0.0.1:8765"}, True),                   # the page itself
+    ({"origin": "http://localhost:3000"}, False),                  # another local server's page
+    ({"origin": "null"}, False),                                   # a file:// or sandboxed page
+    ({"sec-fetch-site": "cross-site"}, False),                     # a no-cors POST from elsewhere
+    ({"sec-fetch-site": "same-site", "origin": "http://127.0.0.1:9999"}, False),
+])
+def test_every_post_checks_its_origin(headers, ok):
+    with TestClient(create_app(local_only=True), base_url="http://127.0.0.1:8765") as c:
+        for path, kw in (("/api/check", {"json": {"text": SCAM}}), ("/api/check_many", {"json": {"messages": [SCAM]}}),
+                         ("/api/upload", {"files": {"file": ("a.txt", SCAM.encode(), "text/plain")}})):
+            r = c.post(path, headers=headers, **kw)
+            assert (r.status_code == 200) is ok, (path, r.status_code, r.text)
+            if not ok:
+                assert r.status_code == 403 and r.json()["code"] == "cross_origin"
+
+
+def test_uploads_at_once_are_bounded(monkeypatch):
+    from verifier import serve as srv
+
+    held = [srv._uploads.acquire(blocking=False) for _ in range(srv.UPLOADS_AT_ONCE)]
+    try:
+        with TestClient(create_app()) as c:
+            r = c.post("/api/upload", files={"file": ("a.txt", SCAM.encode(), "text/plain")})
+            assert r.status_code == 503 and r.json()["code"] == "busy"
+    finally:
+        for h in held:
+            if h:
+                srv._uploads.release()
+
+
+def test_uploads_never_touch_the_disk(client, monkeypatch):
+    import tempfile
+
+    def no_disk(*a, **k):
+        raise AssertionError("an upload was written to a temporary file")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_disk)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_disk)
+    monkeypatch.setattr(tempfile, "mkstemp", no_disk)
+    big = ("\n".join([SCAM] * 30_000)).encode()  # ~3 MB: above Starlette's 1 MB spool threshold
+    r = client.post("/api/upload", files={"file": ("big.txt", big, "text/plain")})
+    assert r.status_code == 200, r.text
 
 
 def test_internal_error_is_json_without_traceback(monkeypatch, caplog):

@@ -436,13 +436,33 @@ def _csv(f, name, on_problem):
         yield {"line": no, "id": _clean(d.get("id"))}, msg
 
 
+MAX_XML_DEPTH = 32          # <smses><sms/></smses> is 2 deep; anything far deeper is not an SMS backup
+MAX_XML_TAG = 2 << 20       # 2 MB without a '>': one element that long is not an SMS (and costs expat quadratic time)
+
+
+class _XmlTooBig(Exception):
+    pass
+
+
 def _xml(f, name, on_problem):
-    """SMS Backup & Restore: <smses><sms address="…" date="ms" body="…" type="1" …/></smses>."""
+    """SMS Backup & Restore: <smses><sms address="…" date="ms" body="…" type="1" …/></smses>.
+    Streaming with bounded memory: every element is dropped once read, nesting and element size
+    are capped. Messages of type 2 and up (sent by you, drafts, outbox) are not judged."""
     import xml.etree.ElementTree as ET
 
-    n = sent = 0
+    n = sent = depth = 0
+    root = None
     try:
-        for _, el in ET.iterparse(_CharRefFixer(f), events=("end",)):
+        for ev, el in ET.iterparse(_CharRefFixer(f), events=("start", "end")):
+            if ev == "start":
+                depth += 1
+                if root is None:
+                    root = el
+                if depth > MAX_XML_DEPTH:
+                    on_problem(f"{name}: elements nested more than {MAX_XML_DEPTH} levels deep; the rest of the file was not read")
+                    return
+                continue
+            depth -= 1
             if el.tag == "sms":
                 n += 1
                 body = el.get("body")
@@ -451,14 +471,18 @@ def _xml(f, name, on_problem):
                 elif body and body.strip():
                     yield {"line": n, "id": _clean(el.get("date"))}, {"text": _clean(body), "sender": _clean(el.get("address")),
                                                                       "received_at": _ms(el.get("date"))}
-                el.clear()
-            elif el.tag == "mms":
-                el.clear()
+            el.clear()
+            if depth == 1 and root is not None:
+                root.clear()  # the finished children of the root are not kept either
     except ET.ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else "?"
         on_problem(f"{name}: line {line}: malformed XML ({e}); messages after this point were not read")
+    except _XmlTooBig:
+        on_problem(f"{name}: an element longer than 2 MB; the rest of the file was not read")
     if sent:
         on_problem(f"{name}: {sent} message(s) you sent yourself (or drafts) were not checked")
+    if n == 0 and root is not None and root.tag != "smses":
+        on_problem(f"{name}: this XML holds no SMS (<{root.tag}>: a backup of calls?)")
 
 
 _SURROGATE_REF = re.compile(rb"&#(5[5-7][0-9]{3});(?:&#(5[67][0-9]{3});)?")
@@ -485,10 +509,15 @@ class _CharRefFixer:
     def __init__(self, f):
         self.f = f
         self.rest = b""
+        self.since_gt = 0  # bytes since the last '>': one element's length so far
 
     def read(self, size: int = -1) -> bytes:
         while True:
             chunk = self.f.read(size if size and size > 0 else 1 << 16)
+            gt = chunk.rfind(b">")
+            self.since_gt = len(chunk) - gt - 1 if gt >= 0 else self.since_gt + len(chunk)
+            if self.since_gt > MAX_XML_TAG:
+                raise _XmlTooBig()
             data = self.rest + chunk
             if not chunk:
                 self.rest = b""

@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
@@ -43,7 +43,7 @@ MAX_PROBLEMS = 100                     # problems listed for one upload
 _MULTIPART_SLACK = 64 * 1024           # multipart headers and boundaries around the file
 _DRAIN_LIMIT = 64 * 1024 * 1024        # read (and drop) at most this much of a refused body
 LABELS_BY_RISK = sorted(SEVERITY, key=lambda L: -SEVERITY[L])  # scam, abusive, suspicious, legitimate
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 
 log = logging.getLogger("verifier.serve")
 
@@ -68,6 +68,11 @@ _MESSAGES = {
     "not_found": ("没有这个页面。", "Not found."),
     "method": ("不支持这种请求方式。", "This method is not allowed here."),
     "internal": ("服务器内部出错了，请重试。", "Internal error; please try again."),
+    "busy": ("正在检查别的收件箱文件，请等它完成后再上传。", "Another inbox file is being checked; upload again when it is done."),
+    "slow": ("上传太慢，连接已断开，请重试。", "The upload was too slow and was stopped; please try again."),
+    "bad_host": ("只接受本机地址的访问。", "Only requests addressed to this computer are accepted."),
+    "cross_origin": ("拒绝了来自其他网页的请求：请直接在 verifier 页面里操作。",
+                     "A request from another web page was refused: use the verifier page itself."),
 }
 _TYPE_WORDS = {"string": ("字符串", "a string"), "string or null": ("字符串或 null", "a string or null"),
                "string, number or null": ("字符串、数字或 null", "a string, a number or null"),
@@ -85,6 +90,70 @@ class ApiError(Exception):
 
 class _TooLarge(Exception):
     pass
+
+
+class _TooSlow(Exception):
+    pass
+
+
+BODY_CHUNK_TIMEOUT = 30.0    # seconds to wait for the next piece of a request body
+UPLOADS_AT_ONCE = 2          # inbox files checked at the same time; the next ones are told to wait
+_uploads = threading.BoundedSemaphore(UPLOADS_AT_ONCE)
+
+
+async def _receive_in_time(receive):
+    import asyncio
+
+    try:
+        return await asyncio.wait_for(receive(), BODY_CHUNK_TIMEOUT)
+    except asyncio.TimeoutError:
+        raise _TooSlow() from None
+
+
+def _is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1 (a Host header's name, without the port)."""
+    import ipaddress
+
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(netloc: str) -> str:
+    if netloc.startswith("["):
+        return netloc[1:].split("]", 1)[0]
+    return netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+
+
+class _LocalOnly:
+    """This computer only: the Host must be a loopback name (all of 127.0.0.0/8, ::1, localhost),
+    which stops DNS rebinding; and a POST that says where it comes from (Origin, or
+    Sec-Fetch-Site) must come from this very page, which stops other local pages (another
+    server on localhost, a file:// page) from making it work."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        lang = "en" if b"lang=en" in scope.get("query_string", b"") else "zh"
+        host = headers.get("host", "")
+        if not _is_loopback(_host_name(host)):
+            return await _error(400, "bad_host", lang)(scope, receive, send)
+        if scope.get("method") == "POST":
+            origin = headers.get("origin")
+            site = headers.get("sec-fetch-site")
+            if origin is not None and origin.lower() != f"http://{host}".lower():
+                return await _error(403, "cross_origin", lang)(scope, receive, send)
+            if site is not None and site not in ("same-origin", "none"):
+                return await _error(403, "cross_origin", lang)(scope, receive, send)
+        return await self.app(scope, receive, send)
 
 
 def _error(status: int, code: str, lang: str = "zh", **fmt) -> JSONResponse:
@@ -134,7 +203,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
     buf = bytearray()
     more = True
     while more:
-        msg = await request.receive()
+        msg = await _receive_in_time(request.receive)
         if msg["type"] != "http.request":  # the client went away
             break
         buf += msg.get("body", b"")
@@ -152,6 +221,8 @@ async def _json_body(request: Request, limit: int) -> tuple[dict, str]:
         raw = await _read_body(request, limit)
     except _TooLarge:
         raise ApiError(413, "too_large", limit=f"{limit // (1024 * 1024)} MB") from None
+    except _TooSlow:
+        raise ApiError(408, "slow") from None
     try:
         body = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -237,9 +308,9 @@ async def api_upload(request: Request):
     received = 0
     done = False
 
-    async def receive():  # counts the body as it streams in; stops reading past the limit
+    async def receive():  # counts the body as it streams in; stops reading past the limit or when it stalls
         nonlocal received, done
-        msg = await request.receive()
+        msg = await _receive_in_time(request.receive)
         if msg["type"] == "http.request":
             received += len(msg.get("body", b""))
             done = not msg.get("more_body", False)
@@ -248,26 +319,44 @@ async def api_upload(request: Request):
         return msg
 
     limited = Request(request.scope, receive)
+    if not limited.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise ApiError(400, "bad_upload")
+    if not _uploads.acquire(blocking=False):  # memory stays bounded: at most UPLOADS_AT_ONCE files at a time
+        raise ApiError(503, "busy")
     try:
-        form = await limited.form(max_files=1, max_fields=5)
-    except _TooLarge:
-        if not done:
-            await _drain(request.receive, received)
-        raise ApiError(413, "upload_too_large") from None
-    except HTTPException:  # malformed multipart
-        raise ApiError(400, "bad_upload") from None
-    try:
-        if form.get("lang") in ("zh", "en"):
-            lang = request.state.lang = form["lang"]
-        up = form.get("file")
-        if up is None or isinstance(up, str) or not hasattr(up, "file"):
-            raise ApiError(400, "no_file")
-        if up.size is not None and up.size > MAX_UPLOAD:
-            raise ApiError(413, "upload_too_large")
-        name = Path((up.filename or "upload.txt").replace("\\", "/")).name or "upload.txt"
-        return JSONResponse(await run_in_threadpool(check_upload, up.file, name, lang))
+        try:
+            form = await _InMemory(limited.headers, limited.stream(), max_files=1, max_fields=5).parse()
+        except MultiPartException:
+            raise ApiError(400, "bad_upload") from None
+        except _TooSlow:
+            raise ApiError(408, "slow") from None
+        except _TooLarge:
+            if not done:
+                await _drain(request.receive, received)
+            raise ApiError(413, "upload_too_large") from None
+        except HTTPException:  # malformed multipart
+            raise ApiError(400, "bad_upload") from None
+        try:
+            if form.get("lang") in ("zh", "en"):
+                lang = request.state.lang = form["lang"]
+            up = form.get("file")
+            if up is None or isinstance(up, str) or not hasattr(up, "file"):
+                raise ApiError(400, "no_file")
+            if up.size is not None and up.size > MAX_UPLOAD:
+                raise ApiError(413, "upload_too_large")
+            name = Path((up.filename or "upload.txt").replace("\\", "/")).name or "upload.txt"
+            return JSONResponse(await run_in_threadpool(check_upload, up.file, name, lang))
+        finally:
+            await form.close()
     finally:
-        await form.close()
+        _uploads.release()
+
+
+class _InMemory(MultiPartParser):
+    """Multipart parsing that keeps the (≤ 20 MB) upload in memory: message text never touches
+    the disk (Starlette spools files over 1 MB to a temporary file by default)."""
+
+    spool_max_size = MAX_UPLOAD + _MULTIPART_SLACK
 
 
 def check_upload(f, name: str, lang: str = "zh") -> dict:
@@ -369,15 +458,15 @@ class _Guard:
                 await _error(500, "internal", lang)(scope, receive, send_with_headers)
 
 
-def create_app(allowed_hosts: list[str] | None = None) -> Starlette:
-    """The ASGI app. ``allowed_hosts`` (e.g. ["127.0.0.1", "localhost"]) refuses requests for any
-    other Host header, which stops DNS-rebinding pages from reading the API."""
+def create_app(local_only: bool = False) -> Starlette:
+    """The ASGI app. ``local_only`` refuses any Host that is not this computer (DNS rebinding)
+    and any POST from another page (see :class:`_LocalOnly`)."""
     from .model import ModelError
 
     logging.getLogger("python_multipart").setLevel(logging.ERROR)  # its warnings quote bytes of the body
     middleware = [Middleware(_Guard)]
-    if allowed_hosts:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
+    if local_only:
+        middleware.append(Middleware(_LocalOnly))
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/api/check", api_check, methods=["POST"]),
@@ -419,11 +508,12 @@ def run(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False) -
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
-    allowed = ["127.0.0.1", "localhost", "[::1]", "::1"] if host in LOOPBACK else None
-    app = create_app(allowed_hosts=allowed)
-    config = uvicorn.Config(app, access_log=False, log_level="warning", server_header=False, lifespan="off")
+    local = _is_loopback(host)
+    app = create_app(local_only=local)
+    config = uvicorn.Config(app, access_log=False, log_level="warning", server_header=False, lifespan="off",
+                            timeout_keep_alive=5, limit_concurrency=64)
     server = uvicorn.Server(config)
-    if host not in LOOPBACK:
+    if not local:
         print(f"verifier: warning: listening on {host}: other computers on the network can use this page", file=sys.stderr)
     print(f"verifier: serving on {url}  (Ctrl-C to stop)", flush=True)
     if open_browser:
