@@ -330,3 +330,13 @@ def test_real_server_logs_no_message_text(browser):
         output = srv.output()
     assert "serving on http://127.0.0.1:" in output
     assert "京东" not in output and "安全账户" not in output and "Traceback" not in output, output
+
+
+def test_page_shows_control_and_direction_characters(page):
+    page.fill("#text", "您的借款账户异常，请登录 \u202epot.kfh-kb-cisc\u202c 核实\u001b[2K")
+    page.click("#check-btn")
+    msg = page.locator("#result .message")
+    msg.wait_for()
+    shown = msg.inner_text()
+    assert "<U+202E>" in shown and "␛[2K" in shown and "\u202e" not in shown
+    assert "hidden_direction_control" in page.locator("#result").inner_html() or "方向" in page.locator("#result").inner_text()

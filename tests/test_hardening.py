@@ -129,3 +129,32 @@ def test_xml_nesting_size_and_calls_backups_are_bounded(tmp_path, capsys):
     assert main(["check", "-f", str(calls), "--no-progress", "--json"]) == 2
     err = capsys.readouterr().err
     assert "no SMS" in err and "no message" in err
+
+
+SCAM_TAIL = "请把钱转到安全账户6222021234567890123配合调查"
+
+
+@pytest.mark.parametrize("text", [
+    "\u200b" * 20_000 + SCAM_TAIL,                                             # invisible padding
+    "【招商银行】您尾号6688的信用卡本期账单5,680.12元，到期还款日07月25日。如已还款请忽略。" * 400 + "\n" + SCAM_TAIL,  # a genuine bill in front
+    "【招商银行】您尾号6688的信用卡本期账单5,680.12元。" * 2000 + SCAM_TAIL,       # glued on, no line break
+])
+def test_hidden_or_buried_scams_are_still_found(text):
+    from verifier import check
+
+    v = check(text)
+    assert v.label == "scam", (v.label, v.decided_by, [e.signal for e in v.evidence][:5])
+
+
+def test_right_to_left_override_is_read_as_shown_and_is_evidence():
+    from verifier import check
+
+    plain = "您的借款账户异常，请登录 csic-bk-hfk.top 核实"
+    hidden = "您的借款账户异常，请登录 \u202epot.kfh-kb-cisc\u202c 核实"
+    assert check(hidden).label != "legitimate"
+    v = check(hidden)
+    assert any(e.signal == "hidden_direction_control" for e in v.evidence)
+    assert check(plain).label == check(hidden).label or check(hidden).label in ("scam", "suspicious")
+    for e in v.evidence:
+        if e.start is not None:
+            assert hidden[e.start:e.end] == e.quote

@@ -78,9 +78,33 @@ def _build(analysis, probs: dict[str, float], lang: str, terms=None) -> Verdict:
     )
 
 
+MAX_SEGMENTS = 20     # messages of one very long paste that are read
+TAIL = 2_000          # of a paste longer than that, its last characters are read too
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    """The messages of a paste. A paste longer than the limit is still split into its messages
+    (the first MAX_SEGMENTS), and its end is read too: 20,000 characters of a genuine bill in
+    front of a scam do not hide the scam."""
+    if len(text) <= MAX_CHARS:
+        return paste.segments(text)
+    from .normalize import MAX_SCAN
+
+    segs = paste.segments(text[:MAX_SCAN])[:MAX_SEGMENTS]
+    end = segs[-1][1] if segs else 0
+    if end < len(text):
+        segs.append((end, len(text)))
+    out = []
+    for a, b in segs:  # a message longer than the limit is read up to it, and its end is read too
+        out.append((a, b))
+        if b - a > MAX_CHARS:
+            out.append((max(a, b - TAIL), b))
+    return out
+
+
 def _analyses(pl, text: str, sender, when, burst: bool = False) -> list[tuple[int, object]]:
     """One analysis per message in the paste, with its offset in the original text."""
-    segs = paste.segments(text) if len(text) <= MAX_CHARS else [(0, len(text))]
+    segs = _segments(text)
     if len(segs) == 1:
         return [(0, pl.analyze(text, sender=sender, received_at=when, burst=burst))]
     return [(a, pl.analyze(text[a:b], sender=sender, received_at=when, burst=burst)) for a, b in segs]

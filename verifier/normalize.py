@@ -91,6 +91,7 @@ class Normalized:
     starts: tuple[int, ...]  # raw start offset of each normalised character
     ends: tuple[int, ...]    # raw end offset of each normalised character
     truncated: bool = False
+    reordered: bool = False  # a right-to-left override was read in display order: offsets are not monotonic
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalised span [start, end) to the raw span that produced it."""
@@ -99,6 +100,8 @@ class Normalized:
             return (0, 0)
         start = max(0, min(start, n - 1))
         end = max(start + 1, min(end, n))
+        if self.reordered:
+            return min(self.starts[start:end]), max(self.ends[start:end])
         return self.starts[start], self.ends[end - 1]
 
     def quote(self, start: int, end: int) -> str:
@@ -106,10 +109,42 @@ class Normalized:
         return self.raw[a:b]
 
 
+_RTL_OPEN = "\u202e\u2067"      # RIGHT-TO-LEFT OVERRIDE, RIGHT-TO-LEFT ISOLATE
+_RTL_CLOSE = "\u202c\u2069\n"  # POP DIRECTIONAL FORMATTING, POP DIRECTIONAL ISOLATE, end of line
+MAX_SCAN = 5_000_000             # characters looked at to find where the visible 20,000 end
+
+
+def visible_cut(raw: str, limit: int = MAX_CHARS) -> int:
+    """The index in ``raw`` after its ``limit``-th visible character (invisible format characters
+    and spaces do not count, so 20,000 zero-width spaces cannot push a message out of reach)."""
+    if len(raw) <= limit:
+        return len(raw)
+    seen = 0
+    for i, c in enumerate(raw[:MAX_SCAN]):
+        if not c.isspace() and unicodedata.category(c) not in _FORMAT_DROP:
+            seen += 1
+            if seen >= limit:
+                return i + 1
+    return min(len(raw), MAX_SCAN)
+
+
+def _rtl_runs(src: str) -> list[tuple[int, int]]:
+    """Raw [start, end) of each run shown right to left by an override or isolate."""
+    runs, i = [], 0
+    while True:
+        j = min((k for k in (src.find(c, i) for c in _RTL_OPEN) if k >= 0), default=-1)
+        if j < 0:
+            return runs
+        k = min((x for x in (src.find(c, j + 1) for c in _RTL_CLOSE) if x >= 0), default=len(src))
+        runs.append((j + 1, k))
+        i = k
+
+
 def normalize(raw: str) -> Normalized:
     """Normalise ``raw`` (a str) for matching, keeping the offset map back to ``raw``."""
-    truncated = len(raw) > MAX_CHARS
-    src = raw[:MAX_CHARS] if truncated else raw
+    cut = visible_cut(raw)
+    truncated = cut < len(raw)
+    src = raw[:cut] if truncated else raw
     # pass 1: per-character folding (cached per character)
     folded = list(map(_fold_char, src))
     lens = list(map(len, folded))
@@ -124,6 +159,15 @@ def normalize(raw: str) -> Normalized:
                 chars.append(c)
                 starts.append(i)
                 ends.append(i + 1)
+    # text behind a right-to-left override is shown reversed: read it as the borrower sees it
+    reordered = False
+    if any(c in src for c in _RTL_OPEN):
+        for a, b in _rtl_runs(src):
+            ks = [k for k, st in enumerate(starts) if a <= st < b]
+            if len(ks) > 1:
+                lo, hi = ks[0], ks[-1] + 1
+                chars[lo:hi], starts[lo:hi], ends[lo:hi] = chars[lo:hi][::-1], starts[lo:hi][::-1], ends[lo:hi][::-1]
+                reordered = True
     # OCR confusions, by context: O/o and l/I between digits are 0 and 1 ("1O86" → "1086"), and so
     # is an O that starts a run of digits ("O755" → "0755");
     # 己 is 已 unless it is part of 自己 / 知己 / 利己 … ("己逾期" → "已逾期")
@@ -190,7 +234,7 @@ def normalize(raw: str) -> Normalized:
         a += 1
     while b > a and out[b - 1] == " ":
         b -= 1
-    return Normalized(raw, "".join(out[a:b]), tuple(os_[a:b]), tuple(oe[a:b]), truncated)
+    return Normalized(raw, "".join(out[a:b]), tuple(os_[a:b]), tuple(oe[a:b]), truncated, reordered)
 
 
 _SENTENCE_MARKS = set(",。;:!?")

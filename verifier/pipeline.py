@@ -12,9 +12,15 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from .extract import accounts, money_dates, phones, signatures, urls
-from .normalize import MAX_CHARS, Normalized, normalize
+from .normalize import MAX_CHARS, MAX_SCAN, Normalized, normalize
 from .registry import Lender, NameHit, Registry
 from .rules.engine import Doc, Hit, RuleSet
+
+# characters that change how text is shown without being shown: direction overrides and isolates,
+# and zero-width / invisible format characters
+_BIDI_CTRL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad\u180e\u034f]")
+INVISIBLE_RUN = 20  # this many invisible characters in one message is a way of hiding something
 
 # an institution whose name was hidden by whoever quoted the message: XX银行, 【X银行】, 某金融, **平台
 _PLACEHOLDER_ORG = re.compile(r"(?:xx|x|某某|某|\*{2,3}|×{2})(?:银行|金融|消费金融|信用卡|平台|公司|贷|法院|公安局?|派出所|检察院|分行|支行|app)")
@@ -210,6 +216,12 @@ class Pipeline:
             add("placeholder.institution", m.span())
         for sp in self.rules.phrase_spans("debt_words", t):
             add("about.debt", sp)
+        raw = norm.raw
+        if not raw.isascii() and not raw[:MAX_SCAN].isprintable():  # only then look for hidden characters
+            if _BIDI_CTRL.search(raw, 0, MAX_SCAN):
+                add("text.bidi")
+            if len(_INVISIBLE.findall(raw, 0, MAX_SCAN)) >= INVISIBLE_RUN:
+                add("text.invisible")
         for q in accounts.qq_ids(t):
             add("contact.qq", (q.start, q.end))
         for w in accounts.wechat_ids(t):

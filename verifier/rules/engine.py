@@ -20,7 +20,7 @@ phone.any phone.official phone.other_lender phone.unknown phone.mobile phone.lan
 card.number contact.qq contact.wechat contact.email account.alipay amount.any date.any deadline.short
 sender.given sender.service sender.port sender.official sender.mobile sender.virtual sender.foreign sender.landline
 sender.tollfree sender.malformed sender.foreign_never time.night time.given time.burst
-about.debt card.masked phone.masked placeholder.institution
+about.debt card.masked phone.masked placeholder.institution text.bidi text.invisible
 """.split())
 _KEYS = {"id", "label", "weight", "hard", "defuses_hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
          "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent", "topic"}

@@ -325,7 +325,7 @@
 
   function evidenceList(items) {
     return h("ul", { class: "evidence" }, items.map((e) => h("li", { class: e.label === "legitimate" ? "good" : "risk" },
-      e.quote ? h("q", { class: "quote", text: e.quote }) : h("span", { class: "muted", text: t("senderTime") }),
+      e.quote ? h("q", { class: "quote", text: vis(e.quote) }) : h("span", { class: "muted", text: t("senderTime") }),
       h("span", { class: "expl", text: e.explanation + (e.more ? (state.lang === "zh" ? `（另有 ${e.more} 条相关依据）` : ` (+${e.more} related)`) : "") }))));
   }
 
@@ -347,6 +347,18 @@
 
   /* Marks the evidence spans in the original message. The server's offsets count Unicode code
      points (Python); a JS string counts UTF-16 units, so work on Array.from(text). */
+  /* Control and direction characters of a message are shown, never obeyed: a control character
+     becomes its Unicode picture (␛, ␍ …), a direction override or isolate becomes <U+202E>. */
+  const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g;
+  function vis(s) {
+    return s.replace(HIDDEN, (c) => {
+      const n = c.codePointAt(0);
+      if (n < 0x20) return String.fromCodePoint(0x2400 + n);
+      if (n === 0x7f) return "\u2421";
+      return "<U+" + n.toString(16).toUpperCase().padStart(4, "0") + ">";
+    });
+  }
+
   function highlight(text, spans) {
     const cps = Array.from(text);
     const ok = spans.filter((e) => e.start >= 0 && e.end <= cps.length && e.start < e.end
@@ -359,11 +371,11 @@
       const a = pts[i], b = pts[i + 1];
       const seg = cps.slice(a, b).join("");
       const cover = ok.filter((e) => e.start <= a && e.end >= b);
-      if (!cover.length) { out.push(seg); continue; }
+      if (!cover.length) { out.push(vis(seg)); continue; }
       const risky = cover.some((e) => e.label !== "legitimate");
       const tips = [...new Set(cover.map((e) => e.explanation))];
       const mark = h("mark", { class: "ev " + (risky ? "ev-risk" : "ev-good"), tabindex: "0",
-        "data-signals": cover.map((e) => e.signal).join(" ") }, seg);
+        "data-signals": cover.map((e) => e.signal).join(" ") }, vis(seg));
       mark._tips = tips;
       out.push(mark);
     }
@@ -489,7 +501,7 @@
   }
 
   function excerpt(s, n) {
-    const cps = Array.from(s.replace(/\s+/g, " ").trim());
+    const cps = Array.from(vis(s.replace(/\s+/g, " ").trim()));
     return cps.length > n ? cps.slice(0, n).join("") + "…" : cps.join("");
   }
 
