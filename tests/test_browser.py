@@ -340,3 +340,15 @@ def test_page_shows_control_and_direction_characters(page):
     shown = msg.inner_text()
     assert "<U+202E>" in shown and "␛[2K" in shown and "\u202e" not in shown
     assert "hidden_direction_control" in page.locator("#result").inner_html() or "方向" in page.locator("#result").inner_text()
+
+
+def test_real_server_closes_silent_connections(server):
+    """A connection that never sends a request is closed (a page of idle sockets cannot pile up)."""
+    import socket
+    from urllib.parse import urlparse
+
+    u = urlparse(server.url)
+    with socket.create_connection((u.hostname, u.port)) as s:
+        s.settimeout(25)
+        t = time.time()
+        assert s.recv(100) == b"" and time.time() - t < 20

@@ -484,6 +484,38 @@ def _warm_up() -> None:
     check("您好")
 
 
+IDLE_TIMEOUT = 10.0  # seconds a new connection may stay silent before it is closed
+
+
+def _idle_timeout_protocol():
+    """uvicorn's h11 protocol, closing a connection that sends nothing at all (uvicorn only times
+    out idle keep-alive connections after a first response)."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class IdleTimeoutH11(H11Protocol):
+        def connection_made(self, transport):
+            super().connection_made(transport)
+            self._idle = self.loop.call_later(IDLE_TIMEOUT, self._close_if_silent)
+
+        def data_received(self, data: bytes) -> None:
+            if getattr(self, "_idle", None) is not None:
+                self._idle.cancel()
+                self._idle = None
+            super().data_received(data)
+
+        def connection_lost(self, exc):
+            if getattr(self, "_idle", None) is not None:
+                self._idle.cancel()
+            super().connection_lost(exc)
+
+        def _close_if_silent(self) -> None:
+            self._idle = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+    return IdleTimeoutH11
+
+
 def run(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False) -> int:
     """Serve the page until Ctrl-C. Returns the exit status (2: cannot bind, 3: model unusable)."""
     import uvicorn
@@ -511,7 +543,7 @@ def run(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False) -
     local = _is_loopback(host)
     app = create_app(local_only=local)
     config = uvicorn.Config(app, access_log=False, log_level="warning", server_header=False, lifespan="off",
-                            timeout_keep_alive=5, limit_concurrency=64)
+                            timeout_keep_alive=5, limit_concurrency=64, http=_idle_timeout_protocol())
     server = uvicorn.Server(config)
     if not local:
         print(f"verifier: warning: listening on {host}: other computers on the network can use this page", file=sys.stderr)
