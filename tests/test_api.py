@@ -80,3 +80,17 @@ def test_sender_and_time_are_used():
     v = check(text, sender="+85261234567", received_at="2026-11-20T23:40")
     d = v.to_dict()
     assert d["label"] != "legitimate"
+
+
+def test_labels_only_path_gives_the_same_labels():
+    """check_many(..., explain=False): same label, confidence and decided_by, no explanation."""
+    from verifier import check_many
+    from verifier.training import heldout_rows
+
+    rows = [{"text": r["text"], "sender": r.get("sender")} for r in heldout_rows()[:600]]
+    rows.append({"text": "【招商银行】您尾号1234的信用卡本期账单3,250元。\n【客服中心】请把余额转到安全账户6222021234567890123"})
+    full = list(check_many(rows))
+    bare = list(check_many(rows, explain=False))
+    assert [(v.label, round(v.confidence, 9), v.decided_by) for v in full] == \
+        [(v.label, round(v.confidence, 9), v.decided_by) for v in bare]
+    assert all(not v.evidence and not v.advice and not v.summary for v in bare)

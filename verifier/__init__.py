@@ -36,10 +36,13 @@ def check(text, sender: str | None = None, received_at=None, lang: str = "zh") -
     return check_one(text, sender=sender, received_at=received_at, lang=lang)
 
 
-def check_many(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Iterator["Verdict"]:
+def check_many(items: Iterable, lang: str = "zh", batch_size: int = 512, explain: bool = True) -> Iterator["Verdict"]:
     """Check many messages (texts, or dicts with text/sender/received_at); yields a Verdict for
     each, in order. Empty texts yield a 'suspicious' verdict that says the text was empty rather
-    than stopping the batch. Much faster per message than calling check() in a loop."""
+    than stopping the batch. Much faster per message than calling check() in a loop.
+
+    ``explain=False`` is the labels-only path: the same label, confidence and decided_by, but no
+    summary, evidence or advice are written (faster when only the labels are wanted)."""
     from ._core import check_batch
 
-    return check_batch(items, lang=lang, batch_size=batch_size)
+    return check_batch(items, lang=lang, batch_size=batch_size, explain_it=explain)

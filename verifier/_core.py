@@ -43,24 +43,31 @@ def _lang(lang: str) -> str:
     return lang
 
 
-def _build(analysis, probs: dict[str, float], lang: str, terms=None) -> Verdict:
-    """``terms(label)`` gives the model's top n-grams toward a label (for model evidence)."""
+def _build(analysis, probs: dict[str, float], lang: str, terms=None, explain_it: bool = True) -> Verdict:
+    """``terms(label)`` gives the model's top n-grams toward a label (for model evidence).
+    Without ``explain_it`` only the decision is made (the same label and confidence), and no
+    summary, evidence or advice is written: the labels-only path of check_many."""
     from . import pipeline
 
     reg = pipeline.default().registry
     d = explain.decide(analysis.hits, probs)
-    label, conf, decided_by = d.label, d.confidence, d.decided_by
-    evidence = explain.evidence_of(analysis, lang)
-    if label in ("scam", "abusive") and not any(e.label == label for e in evidence):
+    hit_labels = {h.rule.label for h in analysis.hits}  # the labels the evidence will carry
+    evidence = explain.evidence_of(analysis, lang) if explain_it else []
+    if d.label in ("scam", "abusive") and d.label not in hit_labels:
         # the model decided on wording no rule names: show which whole words it weighed; when
         # none can be shown (it leaned on "你", "我们"…), no reason a person can check is left
-        words = explain.model_evidence(analysis, terms(label), label, lang) if terms is not None else []
+        words = explain.model_evidence(analysis, terms(d.label), d.label, lang) if terms is not None else []
         if words:
             evidence = evidence + words
         else:
-            d = explain.without_reason(d, evidence, probs)
-            label, conf, decided_by = d.label, d.confidence, d.decided_by
+            d = explain.without_reason(d, bool(hit_labels - {"legitimate"}), probs)
+    label, conf, decided_by = d.label, d.confidence, d.decided_by
     lender = analysis.lender
+    if not explain_it:
+        return Verdict(label=label, confidence=conf, summary="", evidence=(), advice=(),
+                       lender=lender.to_dict() if lender is not None else None, decided_by=decided_by,
+                       probabilities=probs, lang=lang, notes=(),
+                       about_debt="about.debt" in analysis.facts or lender is not None)
     notes = []
     if analysis.norm.truncated:
         notes.append("只分析了前 20,000 个字符。" if lang == "zh" else "Only the first 20,000 characters were analysed.")
@@ -110,13 +117,15 @@ def _analyses(pl, text: str, sender, when, burst: bool = False) -> list[tuple[in
     return [(a, pl.analyze(text[a:b], sender=sender, received_at=when, burst=burst)) for a, b in segs]
 
 
-def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str, terms=None) -> Verdict:
+def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str, terms=None, explain_it: bool = True) -> Verdict:
     """A paste of several messages is judged by its most severe one; every message's evidence
     is shown, with offsets into the whole paste. ``terms(i, label)`` gives part i's model n-grams."""
-    verdicts = [(off, _build(a, p, lang, (lambda L, i=i: terms(i, L)) if terms else None))
+    verdicts = [(off, _build(a, p, lang, (lambda L, i=i: terms(i, L)) if terms else None, explain_it))
                 for i, ((off, a), p) in enumerate(zip(parts, probs))]
     if len(verdicts) == 1:
         return verdicts[0][1]
+    if not explain_it:
+        return max((v for _, v in verdicts), key=lambda v: (explain.SEVERITY[v.label], v.confidence))
     worst_i = max(range(len(verdicts)), key=lambda i: (explain.SEVERITY[verdicts[i][1].label], verdicts[i][1].confidence))
     worst = verdicts[worst_i][1]
     evidence = []
@@ -178,7 +187,7 @@ def _chunks(it, batch_size: int):
         yield chunk
 
 
-def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Iterator[Verdict]:
+def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512, explain_it: bool = True) -> Iterator[Verdict]:
     from . import model, pipeline
 
     lang = _lang(lang)
@@ -203,7 +212,8 @@ def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512) -> Ite
                 yield empty_verdict(lang, None if isinstance(parts, ValueError) else str(parts))
             else:
                 base = k
-                yield _combine(parts, probs[k:k + len(parts)], lang, lambda i, L, base=base: m.top_terms(X, base + i, L, k=25))
+                yield _combine(parts, probs[k:k + len(parts)], lang, lambda i, L, base=base: m.top_terms(X, base + i, L, k=25),
+                               explain_it)
                 k += len(parts)
 
 

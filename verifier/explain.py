@@ -115,10 +115,11 @@ def decide(hits, probs: dict[str, float]) -> Decision:
     return Decision(label, conf, "model")
 
 
-def without_reason(d: Decision, evidence, probs: dict[str, float]) -> Decision:
+def without_reason(d: Decision, checkable: bool, probs: dict[str, float]) -> Decision:
     """A scam or abuse call that no rule supports and whose wording cannot be shown: suspicious
-    when something else can be checked (the sender, a link…), else legitimate (no risk found)."""
-    if any(e.label not in ("legitimate", "") for e in evidence):
+    when something else can be checked (a risky rule about the sender, a link…), else
+    legitimate (no risk found)."""
+    if checkable:
         return Decision("suspicious", min(1.0 - probs.get("legitimate", 0.0), UNSURE_BELOW), "uncertain")
     return Decision("legitimate", 1.0 - probs.get(d.label, 0.0), "no_risk")
 
