@@ -352,3 +352,30 @@ def test_real_server_closes_silent_connections(server):
         s.settimeout(25)
         t = time.time()
         assert s.recv(100) == b"" and time.time() - t < 20
+
+
+def test_real_server_memory_per_upload_is_bounded(server):
+    """A 20 MiB SMS backup (20,000 messages checked) and a 20 MiB nest of elements: the server
+    stays under 200 MB (its own high-water mark, Linux /proc)."""
+    import urllib.request
+    import uuid
+
+    status = Path(f"/proc/{server.proc.pid}/status")
+    if not status.exists():
+        pytest.skip("no /proc on this system")
+    one = ('<sms protocol="0" address="10690000" date="1763600000000" type="1" '
+           'body="请把钱转到安全账户6222021234567890123配合调查，否则冻结你名下所有账户，今天之内处理完毕" />\n')
+    backups = [("<smses>" + one * (20_000_000 // len(one.encode())) + "</smses>").encode()[: 20 * 1024 * 1024 - 1000],
+               (b"<smses>" + b"<a>" * 2_000_000 + b"</a>" * 2_000_000 + b"</smses>")[: 20 * 1024 * 1024 - 1000]]
+    host = server.url.split("/")[2]
+    for data in backups:
+        b = uuid.uuid4().hex
+        body = (f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="sms.xml"\r\n'
+                "Content-Type: text/xml\r\n\r\n").encode() + data + f"\r\n--{b}--\r\n".encode()
+        req = urllib.request.Request(server.url + "api/upload", data=body, headers={
+            "Content-Type": f"multipart/form-data; boundary={b}", "Host": host})
+        with urllib.request.urlopen(req, timeout=600) as r:
+            assert r.status == 200
+            json.loads(r.read())
+    peak_mb = int([ln for ln in status.read_text().splitlines() if ln.startswith("VmHWM")][0].split()[1]) / 1024
+    assert peak_mb < 200, peak_mb

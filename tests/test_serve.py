@@ -235,7 +235,7 @@ def test_upload_malformed_xml_keeps_good_messages(client):
 def test_upload_wrong_encoding(client):
     data = SCAM.encode() + b"\n" + GENUINE.encode("gb18030") + b"\n" + ABUSIVE.encode() + b"\n"
     d = check_upload_ok(upload(client, "inbox.txt", data), 3)  # the GBK line is read, not dropped
-    assert len(d["problems"]) == 1 and "line 2" in d["problems"][0] and "GBK" in d["problems"][0]
+    assert len(d["problems"]) == 1 and "第 2 行" in d["problems"][0] and "GBK" in d["problems"][0]  # said in the page's language
     assert d["results"][1]["text"] == GENUINE
 
 
@@ -501,3 +501,12 @@ def test_run_port_in_use(capsys):
     finally:
         s.close()
     assert "another --port" in capsys.readouterr().err
+
+
+def test_upload_answer_is_streamed_and_counts_come_last(client):
+    data = "\n".join([SCAM, GENUINE] * 300).encode()
+    r = client.post("/api/upload", files={"file": ("many.txt", data, "text/plain")})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    assert r.text.startswith('{"results": [') and r.text.index('"counts"') > r.text.rindex('"label"')
+    d = r.json()
+    assert len(d["results"]) == 600 and d["counts"]["scam"] >= 300

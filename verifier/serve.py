@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse
+from starlette.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -345,11 +345,26 @@ async def api_upload(request: Request):
             if up.size is not None and up.size > MAX_UPLOAD:
                 raise ApiError(413, "upload_too_large")
             name = Path((up.filename or "upload.txt").replace("\\", "/")).name or "upload.txt"
-            return JSONResponse(await run_in_threadpool(check_upload, up.file, name, lang))
+            pieces = upload_json(up.file, name, lang)
+        except BaseException:
+            await form.close()
+            raise
+    except BaseException:
+        _uploads.release()
+        raise
+
+    async def stream():  # the form and the upload slot are held until the last verdict is sent
+        try:
+            while True:
+                piece = await run_in_threadpool(next, pieces, None)
+                if piece is None:
+                    return
+                yield piece.encode("utf-8")
         finally:
             await form.close()
-    finally:
-        _uploads.release()
+            _uploads.release()
+
+    return StreamingResponse(stream(), media_type="application/json")
 
 
 class _InMemory(MultiPartParser):
@@ -361,6 +376,14 @@ class _InMemory(MultiPartParser):
 
 def check_upload(f, name: str, lang: str = "zh") -> dict:
     """Every message of an uploaded inbox file, checked, in file order, with counts and problems."""
+    return json.loads("".join(upload_json(f, name, lang)))
+
+
+def upload_json(f, name: str, lang: str = "zh"):
+    """The answer to an upload as JSON text in pieces: {"results": [...], "counts", "problems"}.
+    Verdicts are written as they are made, so memory does not grow with the number of messages
+    (the results come first, the counts and problems at the end). Raises ApiError(415) at once
+    for a file type it cannot read."""
     from .inbox import InboxError, read_stream
 
     problems: list[str] = []
@@ -369,7 +392,7 @@ def check_upload(f, name: str, lang: str = "zh") -> dict:
     def on_problem(msg: str) -> None:
         nonlocal extra
         if len(problems) < MAX_PROBLEMS:
-            problems.append(msg)
+            problems.append(msg if lang != "zh" else _zh_problem(msg))
         else:
             extra += 1
 
@@ -377,30 +400,53 @@ def check_upload(f, name: str, lang: str = "zh") -> dict:
         items = read_stream(f, name, on_problem)
     except InboxError:
         raise ApiError(415, "unsupported_type") from None
-    metas: list[dict] = []
-    msgs: list[dict] = []
-    for meta, msg in items:
-        if len(msgs) >= MAX_UPLOAD_MESSAGES:
-            on_problem(f"{name}: only the first {MAX_UPLOAD_MESSAGES:,} messages were checked; "
-                       f"run `verifier check -f {name}` for the whole file")
-            break
-        metas.append(meta)
-        msgs.append(msg)
-    if extra:
-        problems.append(f"… {extra} more problems not listed")
-    results = []
+    return _upload_pieces(items, name, lang, problems, on_problem, lambda: extra)
+
+
+def _upload_pieces(items, name, lang, problems, on_problem, extra):
+    from collections import deque
+
+    metas: deque = deque()
+
+    def messages():
+        n = 0
+        for meta, msg in items:
+            if n >= MAX_UPLOAD_MESSAGES:
+                on_problem(f"{name}: only the first {MAX_UPLOAD_MESSAGES:,} messages were checked; "
+                           f"run `verifier check -f {name}` for the whole file")
+                return
+            n += 1
+            metas.append((meta, msg))
+            yield msg
+
     counts = {label: 0 for label in LABELS_BY_RISK}
-    for meta, msg, v in zip(metas, msgs, check_many(msgs, lang=lang)):
+    yield '{"results": ['
+    first = True
+    for v in check_many(messages(), lang=lang):
+        meta, msg = metas.popleft()
         d = verdict_json(v)
         counts[d["label"]] += 1
         received = msg.get("received_at")
-        results.append({**d, "text": msg["text"], "sender": msg.get("sender"),
-                        "received_at": received if isinstance(received, (str, int, float)) else None,
-                        "line": meta.get("line")})
-    if not results and not problems:
+        d.update(text=msg["text"], sender=msg.get("sender"),
+                 received_at=received if isinstance(received, (str, int, float)) else None, line=meta.get("line"))
+        yield ("" if first else ",") + json.dumps(d, ensure_ascii=False, allow_nan=False)
+        first = False
+    if extra():
+        problems.append(f"… {extra()} more problems not listed" if lang != "zh" else f"……另有 {extra()} 个问题未列出")
+    if first and not problems:
         problems.append("文件里没有找到短信：请确认导出的是短信（不是通话记录），或换一个文件。" if lang == "zh"
                         else "No messages were found in this file: make sure it is an export of SMS (not of calls), or try another file.")
-    return {"results": results, "counts": counts, "problems": problems}
+    yield '], "counts": ' + json.dumps(counts) + ', "problems": ' + json.dumps(problems, ensure_ascii=False) + "}"
+
+
+def _zh_problem(msg: str) -> str:
+    """The most common file notes in Chinese for the page (the rest stay as written)."""
+    name, _, rest = msg.partition(": ")
+    if rest.startswith("read as GBK/GB18030"):
+        return f"{name}：文件不是 UTF-8 编码，已从第 {rest.rsplit('line ', 1)[-1].split()[0]} 行起按 GBK/GB18030 读取。"
+    if "message(s) you sent yourself" in rest:
+        return f"{name}：你自己发出的短信（和草稿）没有检查：{rest.split(' ', 1)[0]} 条。"
+    return msg
 
 
 # ---- errors and headers --------------------------------------------------------------------------
