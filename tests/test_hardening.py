@@ -158,3 +158,17 @@ def test_right_to_left_override_is_read_as_shown_and_is_evidence():
     for e in v.evidence:
         if e.start is not None:
             assert hidden[e.start:e.end] == e.quote
+
+
+json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40)),
+                           lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.sampled_from(["text", "sender", "received_at", "lang", "x"]), kids, max_size=4),
+                           max_leaves=12)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.one_of(json_values, st.fixed_dictionaries({"messages": st.lists(json_values, max_size=5)})), st.sampled_from(["/api/check", "/api/check_many"]))
+def test_api_never_answers_500(client, payload, path):
+    body = json.dumps(payload, allow_nan=True).encode("utf-8", "surrogatepass")
+    r = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert r.status_code < 500, (r.status_code, r.text[:200])
+    r.json()  # always a JSON answer
