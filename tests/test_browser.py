@@ -379,3 +379,13 @@ def test_real_server_memory_per_upload_is_bounded(server):
             json.loads(r.read())
     peak_mb = int([ln for ln in status.read_text().splitlines() if ln.startswith("VmHWM")][0].split()[1]) / 1024
     assert peak_mb < 200, peak_mb
+
+
+def test_example_messages_can_be_tried(page):
+    buttons = page.locator("#example-list button")
+    assert buttons.count() == 4
+    buttons.nth(3).click()  # the everyday message
+    v = page.locator("#result .verdict")
+    v.wait_for()
+    assert v.get_attribute("data-label") == "legitimate"
+    assert "与借贷无关" in v.inner_text()

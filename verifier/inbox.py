@@ -206,34 +206,28 @@ def _suffix_of(name: str) -> str:
     return suffix
 
 
-def _sniff(f) -> str:
-    """A file without an extension: XML when it starts with '<', else one message a line."""
+def _head(f, n: int = 64) -> bytes:
+    """The first ``n`` bytes of a stream, leaving it where it was (b"" when that cannot be done)."""
     try:
         if f.seekable():
-            head = f.read(64)
+            head = f.read(n)
             f.seek(0)
-        elif hasattr(f, "peek"):
-            head = f.peek(64)[:64]
-        else:
-            return ".txt"
-    except OSError:
-        return ".txt"
-    return ".xml" if head.lstrip().startswith(b"<") else ".txt"
+            return head
+        if hasattr(f, "peek"):
+            return f.peek(n)[:n]
+    except (OSError, AttributeError):
+        pass
+    return b""
+
+
+def _sniff(f) -> str:
+    """A file without an extension: XML when it starts with '<', else one message a line."""
+    return ".xml" if _head(f).lstrip().startswith(b"<") else ".txt"
 
 
 def _utf16(f) -> str | None:
     """'utf-16' when the stream starts with a UTF-16 byte order mark (Windows "Unicode" text)."""
-    try:
-        if f.seekable():
-            head = f.read(2)
-            f.seek(0)
-        elif hasattr(f, "peek"):
-            head = f.peek(2)[:2]
-        else:
-            return None
-    except OSError:
-        return None
-    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else None
+    return "utf-16" if _head(f, 2) in (b"\xff\xfe", b"\xfe\xff") else None
 
 
 def _closing(f, gen):
@@ -259,17 +253,7 @@ MAX_JSON_ARRAY = 100 << 20  # a .json array is read whole; bigger exports should
 
 
 def _starts_with(f, prefix: bytes) -> bool:
-    try:
-        if f.seekable():
-            head = f.read(64)
-            f.seek(0)
-        elif hasattr(f, "peek"):
-            head = f.peek(64)[:64]
-        else:
-            return False
-    except (OSError, AttributeError):
-        return False
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
+    return _head(f).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(prefix)
 
 
 def _json_array(f, name, on_problem):

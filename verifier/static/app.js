@@ -7,6 +7,13 @@
   const RISK = { scam: 3, abusive: 2, suspicious: 1, legitimate: 0 };
   const ICONS = { scam: "✖", abusive: "!", suspicious: "?", legitimate: "✔" };
   const MAX_UPLOAD = 20 * 1024 * 1024;
+  // invented example messages (one per kind; their names are in T[lang].examples)
+  const EXAMPLES = [
+    "【某某金融】您的学生账户未注销将影响征信，请添加客服QQ 2876543210 办理注销。",
+    "你欠的钱今天再不还，我们就把你的欠款发给你通讯录所有人和你单位领导！还款请登录分期乐App。",
+    "【招商银行】您尾号6688的信用卡本期账单5,680.12元，到期还款日07月25日。如已还款请忽略。",
+    "明天上午九点在三楼会议室开周会，请带上笔记本。",
+  ];
   const PAGE = 200;
 
   const T = {
@@ -45,12 +52,7 @@
       unknownSender: "—",
       notDebt: "与借贷无关", hideNotDebt: "隐藏与借贷无关的",
       examplesLabel: "没有短信？试试这些例子：",
-      examples: [
-        ["冒充客服", "【某某金融】您的学生账户未注销将影响征信，请添加客服QQ 2876543210 办理注销。"],
-        ["违规催收", "你欠的钱今天再不还，我们就把你的欠款发给你通讯录所有人和你单位领导！还款请登录分期乐App。"],
-        ["正规提醒", "【招商银行】您尾号6688的信用卡本期账单5,680.12元，到期还款日07月25日。如已还款请忽略。"],
-        ["普通短信", "明天上午九点在三楼会议室开周会，请带上笔记本。"],
-      ],
+      examples: ["冒充客服", "违规催收", "正规提醒", "普通短信"],
       copyReport: "复制报告", printReport: "打印报告", copied: "已复制，可粘贴到投诉材料里。",
       reportTitle: "短信核查报告（verifier，离线检查）", reportChecked: "检查时间",
       noMessages: "这个文件里没有找到短信。请确认导出的是短信（不是通话记录），或换一个文件再试。",
@@ -91,12 +93,7 @@
       unknownSender: "—",
       notDebt: "not about a debt", hideNotDebt: "Hide messages not about a debt",
       examplesLabel: "No message at hand? Try one of these:",
-      examples: [
-        ["Fake customer service", "【某某金融】您的学生账户未注销将影响征信，请添加客服QQ 2876543210 办理注销。"],
-        ["Abusive collection", "你欠的钱今天再不还，我们就把你的欠款发给你通讯录所有人和你单位领导！还款请登录分期乐App。"],
-        ["Genuine reminder", "【招商银行】您尾号6688的信用卡本期账单5,680.12元，到期还款日07月25日。如已还款请忽略。"],
-        ["Everyday message", "明天上午九点在三楼会议室开周会，请带上笔记本。"],
-      ],
+      examples: ["Fake customer service", "Abusive collection", "Genuine reminder", "Everyday message"],
       copyReport: "Copy report", printReport: "Print report", copied: "Copied: paste it into your complaint.",
       reportTitle: "SMS check report (verifier, checked offline)", reportChecked: "Checked at",
       noMessages: "No messages were found in this file. Make sure it is an export of SMS (not of calls), or try another file.",
@@ -577,9 +574,9 @@
   function renderExamples() {
     const list = $("example-list");
     if (!list) return;
-    list.replaceChildren(...t("examples").map(([name, text]) => h("button", {
+    list.replaceChildren(...t("examples").map((name, i) => h("button", {
       type: "button", class: "example ghost small", text: name,
-      onclick: () => { $("text").value = text; $("sender").value = ""; $("received").value = ""; $("check-form").requestSubmit(); },
+      onclick: () => { $("text").value = EXAMPLES[i]; $("sender").value = ""; $("received").value = ""; $("check-form").requestSubmit(); },
     })));
   }
 
