@@ -54,6 +54,19 @@ def test_unknown_field_rejected():
         registry_mod.Registry.from_entries([{"id": "a", "name": "甲", "short": "甲银行", "kind": "bank", "hotline": "1"}])
 
 
+@pytest.mark.parametrize("extra,msg", [
+    ({"licensed": "no"}, "'licensed' must be true or false"),
+    ({"never_foreign_sender": "false"}, "'never_foreign_sender' must be true or false"),
+    ({"hotlines": ["abc"]}, "not a phone number"),
+    ({"notes": 5}, "'notes' must be a string"),
+])
+def test_registry_types_are_strict(extra, msg):
+    e = {"id": "a", "name": "甲银行", "short": "甲银行", "kind": "bank", "sources": ["x"], **extra}
+    with pytest.raises(registry_mod.RegistryError, match=msg) as err:
+        registry_mod.Registry.from_entries([e], origin="test.toml")
+    assert "test.toml" in str(err.value) and "(a)" in str(err.value)
+
+
 def _lender_with(pred):
     for L in REG.lenders.values():
         if pred(L):

@@ -5,6 +5,8 @@ over the normalised text, one Aho-Corasick pass), by hotline digits, by domain, 
 """
 from __future__ import annotations
 
+import re
+
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -102,10 +104,19 @@ class Registry:
                 if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                     raise RegistryError(f"{where}: '{k}' must be a list of strings")
                 kw[k] = tuple(x.strip() for x in v if x.strip())
+            for k in ("licensed", "never_foreign_sender"):  # "no" or "false" as text is not a boolean
+                if k in e and not isinstance(e[k], bool):
+                    raise RegistryError(f"{where}: '{k}' must be true or false, not {e[k]!r}")
+            if not isinstance(e.get("notes", ""), str):
+                raise RegistryError(f"{where}: 'notes' must be a string")
+            for k in ("hotlines", "sms_senders"):
+                bad = [x for x in kw[k] if not re.fullmatch(r"\+?[0-9][0-9 -]{1,24}", x)]
+                if bad:
+                    raise RegistryError(f"{where}: '{k}' holds something that is not a phone number: {bad[0]!r}")
             lenders[e["id"]] = Lender(
                 id=e["id"], name=e["name"].strip(), short=e["short"].strip(), kind=e["kind"],
-                licensed=bool(e.get("licensed", False)), never_foreign_sender=bool(e.get("never_foreign_sender", False)),
-                notes=str(e.get("notes", "")), **kw,
+                licensed=e.get("licensed", False), never_foreign_sender=e.get("never_foreign_sender", False),
+                notes=e.get("notes", ""), **kw,
             )
         reg = cls(lenders)
         auto = ahocorasick.Automaton()
