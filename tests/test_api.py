@@ -26,7 +26,7 @@ def test_verdict_shape(text):
     assert d["advice"] and all(isinstance(a, str) for a in d["advice"])
     json.dumps(d, ensure_ascii=False)
     for e in d["evidence"]:
-        assert set(e) == {"signal", "start", "end", "quote", "weight", "explanation"}
+        assert set(e) == {"signal", "label", "start", "end", "quote", "weight", "explanation"}
         if e["start"] is None:
             assert e["end"] is None
         else:

@@ -35,7 +35,7 @@ class Evidence:
     basis: str = ""
 
     def to_dict(self) -> dict:
-        return {"signal": self.signal, "start": self.start, "end": self.end, "quote": self.quote,
+        return {"signal": self.signal, "label": self.label, "start": self.start, "end": self.end, "quote": self.quote,
                 "weight": round(float(self.weight), 3), "explanation": self.explanation}
 
 
@@ -62,6 +62,8 @@ class Verdict:
             "advice": list(self.advice),
             "lender": self.lender,
             "decided_by": self.decided_by,
+            "decision": {"by": self.decided_by.split(":", 1)[0],
+                         "rule": self.decided_by.split(":", 1)[1] if ":" in self.decided_by else None},
             "probabilities": {k: round(float(v), 3) for k, v in self.probabilities.items()},
             "notes": list(self.notes),
             "about_debt": self.about_debt,

@@ -170,11 +170,8 @@ def _query_lang(request: Request) -> str:
 
 
 def verdict_json(v) -> dict:
-    """Verdict.to_dict(), each evidence item with the label its signal points to."""
-    d = v.to_dict()
-    for item, e in zip(d["evidence"], v.evidence):
-        item["label"] = e.label
-    return d
+    """Verdict.to_dict(): the one JSON shape of the CLI, the API and the page."""
+    return v.to_dict()
 
 
 # ---- reading request bodies, with limits enforced while reading ---------------------------------
