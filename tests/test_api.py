@@ -12,7 +12,24 @@ ABUSIVE = "你个老赖，欠钱不还还有脸吗？今天不还款我们就爆
 
 
 def test_public_names():
-    assert set(verifier.__all__) == {"check", "check_many", "Verdict", "Evidence"}
+    assert set(verifier.__all__) == {"check", "check_many", "check_file", "Verdict", "Evidence"}
+
+
+def test_check_file_is_the_one_file_reader(tmp_path):
+    """The Python API reads a whole inbox (the CLI and the server call the same function)."""
+    import io
+
+    from verifier import check_file
+
+    p = tmp_path / "in.jsonl"
+    p.write_text('{"text": "%s"}\n{oops\n{"text": "%s"}\n' % (SCAM, GENUINE), encoding="utf-8")
+    problems = []
+    rows = list(check_file(p, on_problem=problems.append))
+    assert [m["line"] for m, _, _ in rows] == [1, 3] and rows[0][2].label == "scam" and len(problems) == 1
+    stream = list(check_file(io.BytesIO(p.read_bytes()), name="upload.jsonl"))
+    assert [v.label for _, _, v in stream] == [v.label for _, _, v in rows]
+    with pytest.raises(ValueError):
+        check_file(tmp_path / "missing.jsonl")
 
 
 @pytest.mark.parametrize("text", [SCAM, GENUINE, ABUSIVE])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 if TYPE_CHECKING:  # pragma: no cover
     from .explain import Evidence, Verdict
 
-__all__ = ["check", "check_many", "Verdict", "Evidence"]
+__all__ = ["check", "check_many", "check_file", "Verdict", "Evidence"]
 __version__ = "0.1.0"
 
 
@@ -46,3 +46,22 @@ def check_many(items: Iterable, lang: str = "zh", batch_size: int = 512, explain
     from ._core import check_batch
 
     return check_batch(items, lang=lang, batch_size=batch_size, explain_it=explain)
+
+
+def check_file(source, lang: str = "zh", explain: bool = True, on_problem=None,
+               name: str | None = None) -> Iterator[tuple[dict, dict, "Verdict"]]:
+    """Check every message of an exported inbox: a path or a binary file object holding JSON
+    lines, a JSON array, CSV, text (one message a line) or an SMS Backup & Restore XML, in UTF-8,
+    GBK or UTF-16. Yields (meta, message, verdict) in file order; meta has the line (and id);
+    ``on_problem(text)`` hears about lines that could not be read; ``name`` is a stream's file
+    name, whose extension says its format (a path's own name is used otherwise). Raises ValueError
+    (verifier.inbox.InboxError) when the file cannot be read at all.
+
+    Example::
+
+        for meta, msg, v in check_file("backup.xml"):
+            print(meta["line"], v.label, msg["text"][:30])
+    """
+    from ._core import check_file as _check_file
+
+    return _check_file(source, lang=lang, explain_it=explain, on_problem=on_problem, name=name)

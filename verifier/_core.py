@@ -217,4 +217,40 @@ def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512, explai
                 k += len(parts)
 
 
-__all__ = ["check_one", "check_batch", "coerce_text", "Evidence", "Verdict"]
+def check_file(source, lang: str = "zh", explain_it: bool = True, on_problem=None, name: str | None = None,
+               on_read=None, limit: int | None = None) -> Iterator[tuple[dict, dict, Verdict]]:
+    """(meta, message, verdict) for every message of an inbox file — a path, or a binary stream
+    (an upload; ``name`` gives its file type) — in file order. Problems (a bad line, a note
+    about the encoding) go to ``on_problem`` and never stop the file. Raises InboxError at once
+    when the file cannot be read at all (missing, a directory, an unknown type)."""
+    from .inbox import read_messages, read_stream
+
+    note = on_problem or (lambda m: None)
+    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        items = read_messages(str(source), on_problem=note, on_read=on_read)
+        name = name or str(source)
+    else:
+        name = name or getattr(source, "name", None) or "upload.txt"
+        items = read_stream(source, name, note)
+    return _file_verdicts(items, lang, explain_it, note, name, limit)
+
+
+def _file_verdicts(items, lang, explain_it, note, name, limit):
+    from collections import deque
+
+    pending: deque = deque()  # only the messages in flight: constant memory on huge files
+
+    def feed():
+        for n, (meta, msg) in enumerate(items):
+            if limit is not None and n >= limit:
+                note(f"{name}: only the first {limit:,} messages were checked; run `verifier check -f {name}` for the whole file")
+                return
+            pending.append((meta, msg))
+            yield msg
+
+    for v in check_batch(feed(), lang=lang, explain_it=explain_it):
+        meta, msg = pending.popleft()
+        yield meta, msg, v
+
+
+__all__ = ["check_one", "check_batch", "check_file", "coerce_text", "Evidence", "Verdict"]

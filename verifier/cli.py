@@ -191,8 +191,8 @@ MAX_STDIN = 10 << 20  # one pasted message; a whole inbox goes through -f
 
 
 def _check_file(args) -> int:
-    from . import check_many
-    from .inbox import InboxError, read_messages
+    from .inbox import InboxError
+    from ._core import check_file
     from .model import ModelError
 
     path = args.file
@@ -204,6 +204,7 @@ def _check_file(args) -> int:
         _err(msg)
 
     progress = None
+    n = 0
     try:
         if sys.stderr.isatty() and not args.no_progress:
             from .progress import Progress
@@ -211,11 +212,9 @@ def _check_file(args) -> int:
             size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else None
             progress = Progress(sys.stderr, size)
         on_read = progress.update if progress is not None and progress.by_bytes else None
-        items = read_messages(path, on_problem=on_problem, on_read=on_read)
         summary = None if args.json or not sys.stdout.isatty() else Summary(args.lang)
-        n = 0
         out = sys.stdout
-        for meta, v in _paired(items, check_many, args.lang):
+        for meta, _, v in check_file(path, lang=args.lang, on_problem=on_problem, on_read=on_read):
             n += 1
             if summary is not None:
                 summary.add(meta, v)
@@ -292,21 +291,6 @@ class Summary:
             if sum(self.counts[L] for L in order[:3]) > len(self.risky):
                 lines.append("  …" + (" (use --json for every verdict)" if en else "（用 --json 查看全部判断）"))
         return "\n".join(lines)
-
-
-def _paired(items, check_many, lang):
-    """Run check_many over the messages while keeping each one's line number / id."""
-    from collections import deque
-
-    metas: deque = deque()  # only the messages in flight: constant memory on huge files
-
-    def feed():
-        for meta, msg in items:
-            metas.append(meta)
-            yield msg
-
-    for v in check_many(feed(), lang=lang):
-        yield metas.popleft(), v
 
 
 def _serve(args) -> int:

@@ -381,46 +381,30 @@ def upload_json(f, name: str, lang: str = "zh"):
     Verdicts are written as they are made, so memory does not grow with the number of messages
     (the results come first, the counts and problems at the end). Raises ApiError(415) at once
     for a file type it cannot read."""
-    from .inbox import InboxError, read_stream
+    from ._core import check_file
+    from .inbox import InboxError
 
     problems: list[str] = []
-    extra = 0
+    extra = [0]
 
     def on_problem(msg: str) -> None:
-        nonlocal extra
         if len(problems) < MAX_PROBLEMS:
             problems.append(msg if lang != "zh" else _zh_problem(msg))
         else:
-            extra += 1
+            extra[0] += 1
 
     try:
-        items = read_stream(f, name, on_problem)
+        verdicts = check_file(f, lang=lang, on_problem=on_problem, name=name, limit=MAX_UPLOAD_MESSAGES)
     except InboxError:
         raise ApiError(415, "unsupported_type") from None
-    return _upload_pieces(items, name, lang, problems, on_problem, lambda: extra)
+    return _upload_pieces(verdicts, lang, problems, extra)
 
 
-def _upload_pieces(items, name, lang, problems, on_problem, extra):
-    from collections import deque
-
-    metas: deque = deque()
-
-    def messages():
-        n = 0
-        for meta, msg in items:
-            if n >= MAX_UPLOAD_MESSAGES:
-                on_problem(f"{name}: only the first {MAX_UPLOAD_MESSAGES:,} messages were checked; "
-                           f"run `verifier check -f {name}` for the whole file")
-                return
-            n += 1
-            metas.append((meta, msg))
-            yield msg
-
+def _upload_pieces(verdicts, lang, problems, extra):
     counts = {label: 0 for label in LABELS_BY_RISK}
     yield '{"results": ['
     first = True
-    for v in check_many(messages(), lang=lang):
-        meta, msg = metas.popleft()
+    for meta, msg, v in verdicts:
         d = verdict_json(v)
         counts[d["label"]] += 1
         received = msg.get("received_at")
@@ -428,8 +412,8 @@ def _upload_pieces(items, name, lang, problems, on_problem, extra):
                  received_at=received if isinstance(received, (str, int, float)) else None, line=meta.get("line"))
         yield ("" if first else ",") + json.dumps(d, ensure_ascii=False, allow_nan=False)
         first = False
-    if extra():
-        problems.append(f"… {extra()} more problems not listed" if lang != "zh" else f"……另有 {extra()} 个问题未列出")
+    if extra[0]:
+        problems.append(f"… {extra[0]} more problems not listed" if lang != "zh" else f"……另有 {extra[0]} 个问题未列出")
     if first and not problems:
         problems.append("文件里没有找到短信：请确认导出的是短信（不是通话记录），或换一个文件。" if lang == "zh"
                         else "No messages were found in this file: make sure it is an export of SMS (not of calls), or try another file.")

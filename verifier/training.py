@@ -229,7 +229,6 @@ def main(argv=None) -> int:
     y_all = np.array([r["label"] for r in all_rows])
     y_tr = np.array([r["label"] for r in rows_tr])
     rule_ids = tuple(r.id for r in pl.rules.rules)
-    labels_sorted = sorted(metrics.LABELS)
 
     folds = list(_folds(rows_tr, args.quick))
     fold_feats = []
