@@ -160,3 +160,15 @@ def test_no_pickle_is_loaded_to_check(tmp_path):
             "try:\n    model.load(sys.argv[1])\nexcept model.ModelError as e:\n    print('refused', 'joblib' in sys.modules)\n")
     r = subprocess.run([sys.executable, "-c", code, str(d)], capture_output=True, text=True, timeout=120)
     assert r.stdout.split() == ["refused", "False"], r.stderr
+
+
+def test_model_and_pipeline_pickle_with_the_standard_library():
+    """A process pool or a distributed engine's workers can receive them (no lambdas inside)."""
+    import pickle
+
+    from verifier import pipeline
+
+    m, pl = model.default(), pipeline.default()
+    m2, pl2 = pickle.loads(pickle.dumps(m)), pickle.loads(pickle.dumps(pl))
+    texts = ["请把钱转到6222021234567890123", "【招商银行】您尾号1234的信用卡本期账单1,570.44元"]
+    assert m.predict_proba([pl.analyze(t) for t in texts]) == m2.predict_proba([pl2.analyze(t) for t in texts])

@@ -35,10 +35,21 @@ class Unsupported(Exception):
     pass
 
 
-def _analyzer(kind: str, lo: int, hi: int):
-    if kind == "chars":
-        return lambda text: char_ngrams(text, lo, hi)
-    return lambda text: word_ngrams(jieba_tokens(text), lo, hi)
+class _Analyzer:
+    """The n-grams of one block (a class, not a lambda: the model pickles with the standard
+    library, so a process pool or a distributed engine's workers can receive it)."""
+
+    def __init__(self, kind: str, lo: int, hi: int):
+        self.kind, self.lo, self.hi = kind, lo, hi
+
+    def __call__(self, text: str) -> list[str]:
+        if self.kind == "chars":
+            return char_ngrams(text, self.lo, self.hi)
+        return word_ngrams(jieba_tokens(text), self.lo, self.hi)
+
+
+def _analyzer(kind: str, lo: int, hi: int) -> _Analyzer:
+    return _Analyzer(kind, lo, hi)
 
 
 class FastLinear:
