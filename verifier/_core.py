@@ -67,11 +67,11 @@ def _build(analysis, probs: dict[str, float], lang: str, terms=None, explain_it:
         return Verdict(label=label, confidence=conf, summary="", evidence=(), advice=(),
                        lender=lender.to_dict() if lender is not None else None, decided_by=decided_by,
                        probabilities=probs, lang=lang, notes=(),
-                       about_debt="about.debt" in analysis.facts or lender is not None)
+                       about_debt=analysis.about_debt)
     notes = []
     if analysis.norm.truncated:
         notes.append("只分析了前 20,000 个字符。" if lang == "zh" else "Only the first 20,000 characters were analysed.")
-    about_debt = "about.debt" in analysis.facts or lender is not None
+    about_debt = analysis.about_debt
     summary = explain.summary_of(label, evidence, lender, lang, decided_by, about_debt)
     advice = explain.advice_of(label, evidence, lender, reg, lang, about_debt)
     if label == "scam":  # an impersonated signature or hotline is no sign of a genuine notice in a scam
@@ -178,7 +178,7 @@ def _chunks(it, batch_size: int):
         chunk, chars = [], 0
         for x in it:
             chunk.append(x)
-            text = x.get("text") if isinstance(x, dict) else x[0] if isinstance(x, (tuple, list)) and x else x
+            text = _item(x)[0]
             chars += len(text) if isinstance(text, (str, bytes)) else 0
             if len(chunk) >= batch_size or chars >= BATCH_CHARS:
                 break

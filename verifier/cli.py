@@ -235,12 +235,6 @@ def _check_file(args) -> int:
     except ModelError as e:
         _err(str(e))
         return EXIT_MODEL
-    except BrokenPipeError:  # `verifier check -f … | head`
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return 0
     if n == 0:
         _err(f"{path}: no messages to check" if not problems else f"{path}: no message could be read")
         return EXIT_BAD_INPUT

@@ -27,12 +27,16 @@ class ModelError(RuntimeError):
 
 
 class Model:
-    def __init__(self, labels: tuple[str, ...], card: dict, path: Path, fast=None, estimator=None):
+    """The shipped model as checking uses it: the plain-array export (no pickle). The fitted
+    scikit-learn Pipeline is loaded only when asked for (:attr:`estimator`, for tests and tools)."""
+
+    def __init__(self, labels: tuple[str, ...], card: dict, path: Path, fast):
         self.labels = labels      # the card's label order
         self.card = card
         self.path = path          # the joblib file
-        self.fast = fast          # FastLinear, or None for models that run through scikit-learn
-        self._estimator = estimator
+        self.fast = fast          # FastLinear
+        self._estimator = None
+        self._order = [fast.classes.index(lab) for lab in labels]
 
     @property
     def estimator(self):
@@ -47,33 +51,22 @@ class Model:
     def predict(self, analyses):
         """(probabilities per message, feature rows) — a row is (column indices, values); the
         rows let :meth:`top_terms` say which words pushed the model, without recomputing."""
-        analyses = list(analyses)
         fast = self.fast
-        if fast is not None:
-            rows = [fast.features(a) for a in analyses]
-            order = [fast.classes.index(lab) for lab in self.labels]
-            out = []
-            for i, v in rows:
-                p = fast.proba(i, v)
-                out.append({lab: float(p[k]) for lab, k in zip(self.labels, order)})
-            return out, rows
-        if not analyses:
-            return [], []
-        est = self.estimator
-        X = est[:-1].transform(analyses)
-        P = est[-1].predict_proba(X)
-        X = X.tocsr()
-        rows = [(X.indices[X.indptr[r]:X.indptr[r + 1]], X.data[X.indptr[r]:X.indptr[r + 1]]) for r in range(X.shape[0])]
-        classes = [str(c) for c in est.classes_]
-        return [{lab: float(p[classes.index(lab)]) for lab in self.labels} for p in P], rows
+        rows = [fast.features(a) for a in analyses]
+        out = []
+        for i, v in rows:
+            p = fast.proba(i, v)
+            out.append({lab: float(p[k]) for lab, k in zip(self.labels, self._order)})
+        return out, rows
 
     def top_terms(self, rows, row: int, label: str, k: int = 6) -> list[tuple[str, float]]:
         """The text n-grams of message ``row`` that pushed the model most toward ``label``."""
-        W, names, classes = _term_weights(self)
-        if W is None or label not in classes:
+        fast = self.fast
+        if label not in fast.classes:
             return []
+        W, names = fast.term_weights(), fast.names()
         idx, vals = rows[row]
-        w = W[classes.index(label)]
+        w = W[fast.classes.index(label)]
         out = []
         for j, v in zip(idx, vals):
             name = names[j]
@@ -84,38 +77,6 @@ class Model:
                 out.append((name, c))
         out.sort(key=lambda t: -t[1])
         return out[:k]
-
-
-_TERM_CACHE: dict[int, tuple] = {}
-
-
-def _term_weights(m: Model):
-    """(classes × features weights relative to the other classes, feature names, classes):
-    linear models' coefficients averaged over the calibrated folds; tree models' importances."""
-    key = id(m)
-    if key in _TERM_CACHE:
-        return _TERM_CACHE[key]
-    if m.fast is not None:
-        res = (m.fast.term_weights(), m.fast.names(), m.fast.classes)
-    else:
-        import numpy as np
-
-        est = m.estimator
-        clf = est[-1]
-        inner = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
-        W = None
-        if all(hasattr(e, "coef_") for e in inner):
-            C = np.mean([e.coef_ for e in inner], axis=0)
-            W = C - C.mean(axis=0, keepdims=True)
-        elif all(hasattr(e, "feature_importances_") for e in inner):
-            W = np.tile(np.mean([e.feature_importances_ for e in inner], axis=0), (len(m.labels), 1))
-        try:
-            names = [str(n) for n in est[:-1].get_feature_names_out()]
-        except Exception:  # pragma: no cover - an estimator without feature names
-            W, names = None, []
-        res = (W, names, [str(c) for c in est.classes_])
-    _TERM_CACHE[key] = res
-    return res
 
 
 def sha256_file(path: Path) -> str:

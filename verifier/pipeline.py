@@ -49,6 +49,11 @@ class Analysis:
     def text(self) -> str:
         return self.norm.text
 
+    @property
+    def about_debt(self) -> bool:
+        """Is the message about a loan or a debt (debt words, or a lender it claims to be from)?"""
+        return "about.debt" in self.facts or self.lender is not None
+
 
 def from_raw(norm: Normalized, a: int, b: int) -> tuple[int, int] | None:
     """The normalised span covering raw [a, b), or None when it was all dropped."""

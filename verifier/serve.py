@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import socket
 import sys
 import threading
@@ -31,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import check, check_many
+from ._core import no_surrogates
 from .explain import SEVERITY
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -79,7 +79,6 @@ _TYPE_WORDS = {"string": ("字符串", "a string"), "string or null": ("字符�
                "list": ("列表", "a list"), "text or object": ("字符串或对象", "a string or an object")}
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON can carry them; UTF-8 cannot
 
 
 class ApiError(Exception):
@@ -247,8 +246,8 @@ def _message(obj: dict, where: str = "") -> dict:
     when = obj.get("received_at")
     if isinstance(when, bool) or not isinstance(when, (str, int, float, type(None))):
         raise ApiError(422, "bad_type", field=where + "received_at", want="string, number or null")
-    sender = None if sender is None else _LONE_SURROGATE.sub("\ufffd", str(sender)).strip() or None
-    return {"text": _LONE_SURROGATE.sub("\ufffd", text), "sender": sender,
+    sender = None if sender is None else no_surrogates(str(sender)).strip() or None  # JSON can carry them; UTF-8 cannot
+    return {"text": no_surrogates(text), "sender": sender,
             "received_at": None if when == "" else when}
 
 
@@ -369,11 +368,6 @@ class _InMemory(MultiPartParser):
     the disk (Starlette spools files over 1 MB to a temporary file by default)."""
 
     spool_max_size = MAX_UPLOAD + _MULTIPART_SLACK
-
-
-def check_upload(f, name: str, lang: str = "zh") -> dict:
-    """Every message of an uploaded inbox file, checked, in file order, with counts and problems."""
-    return json.loads("".join(upload_json(f, name, lang)))
 
 
 def upload_json(f, name: str, lang: str = "zh"):
@@ -602,4 +596,4 @@ def run(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False) -
     return 0
 
 
-__all__ = ["create_app", "run", "check_upload", "verdict_json"]
+__all__ = ["create_app", "run", "upload_json", "verdict_json"]

@@ -221,11 +221,10 @@ def main(argv=None) -> int:
           f"held-out {len(te)} ({len({r['family'] for r in rows_te})} families); analysed in {time.time() - t0:.1f}s", file=sys.stderr)
 
     # originals and their renderings, with the index of the original each comes from
-    origin = {id(r): i for i, r in enumerate(rows_tr)}
     key = {(r["family"], r.get("id")): i for i, r in enumerate(rows_tr)}
     all_rows = rows_tr + aug_rows
     all_an = an_tr + aug_an
-    src = np.array([origin[id(r)] for r in rows_tr] + [key[(r["family"], r.get("id"))] for r in aug_rows])
+    src = np.array(list(range(len(rows_tr))) + [key[(r["family"], r.get("id"))] for r in aug_rows])
     y_all = np.array([r["label"] for r in all_rows])
     y_tr = np.array([r["label"] for r in rows_tr])
     rule_ids = tuple(r.id for r in pl.rules.rules)
