@@ -32,7 +32,7 @@ def main(argv=None) -> int:
     ap.add_argument("--time", action="store_true", help="also pass received_at (shared/eval/score.py passes only text and sender)")
     args = ap.parse_args(argv)
 
-    from verifier import check_many, metrics, pipeline
+    from verifier import analysis, check_many, metrics
     from verifier.training import shifted_row, topic_recall
 
     rows = []
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
         print("nothing to score: give labelled JSONL files or --heldout", file=sys.stderr)
         return 2
     if args.shifted:
-        pl = pipeline.default()
+        pl = analysis.default()
         rows = [shifted_row(pl, r)[0] for r in rows]
     t = time.perf_counter()
     verdicts = list(check_many({"text": r["text"], "sender": r.get("sender"),

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from verifier import pipeline, restyle
+from verifier import analysis, restyle
 from verifier.training import keep_spans, render_ok
 
 # per label: (drop sender, mask, drop signature, cut to core) probabilities
@@ -67,7 +67,7 @@ def restyle_row(pl, r: dict) -> dict:
 
 
 def main(paths) -> int:
-    pl = pipeline.default()
+    pl = analysis.default()
     for p in map(Path, paths):
         rows = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
         out = []

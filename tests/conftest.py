@@ -3,6 +3,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def pipeline():
-    from verifier import pipeline as pl
+    from verifier import analysis as pl
 
     return pl.default()

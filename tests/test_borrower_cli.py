@@ -10,7 +10,7 @@ import pytest
 
 from verifier import check
 from verifier.cli import main, render, visible
-from verifier.pipeline import parse_time
+from verifier.timeline import parse_time
 
 
 @pytest.mark.parametrize("value,want", [
@@ -29,7 +29,7 @@ def test_times_are_china_time(value, want):
 
 def test_epoch_times_do_not_depend_on_the_machine_clock():
     """On a UTC machine, a daytime Beijing message stays daytime (no night-time evidence)."""
-    code = ("import time, os; os.environ['TZ']='UTC'; time.tzset(); from verifier.pipeline import parse_time; "
+    code = ("import time, os; os.environ['TZ']='UTC'; time.tzset(); from verifier.timeline import parse_time; "
             "print(parse_time(1795400400000).hour)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == str(parse_time(1795400400000).hour)

@@ -6,7 +6,7 @@ import pytest
 
 from verifier import check
 from verifier.cli import render
-from verifier.pipeline import default as default_pipeline
+from verifier.analysis import default as default_analyzer
 from verifier.training import heldout_rows
 
 HELDOUT = heldout_rows()
@@ -28,7 +28,7 @@ def _contacts_ok(text, advice, reg):
 def test_heldout_verdicts_have_exact_evidence_and_safe_advice():
     from verifier import check_many
 
-    reg = default_pipeline().registry
+    reg = default_analyzer().registry
     assert len(HELDOUT) >= 200
     missing = []
     for r, v in zip(HELDOUT, check_many({"text": r["text"], "sender": r.get("sender"), "received_at": r.get("received_at")} for r in HELDOUT)):

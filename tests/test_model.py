@@ -116,10 +116,10 @@ def test_fast_path_agrees_with_sklearn():
     """The per-message fast path computes exactly the Pipeline's predict_proba."""
     import numpy as np
 
-    from verifier import pipeline
+    from verifier import analysis
 
     m = model.load(MD)
-    pl = pipeline.default()
+    pl = analysis.default()
     texts = []
     for p in sorted((Path(__file__).resolve().parent.parent / "data" / "corpus").glob("*.jsonl")):
         lines = p.read_text(encoding="utf-8").splitlines()
@@ -166,9 +166,9 @@ def test_model_and_pipeline_pickle_with_the_standard_library():
     """A process pool or a distributed engine's workers can receive them (no lambdas inside)."""
     import pickle
 
-    from verifier import pipeline
+    from verifier import analysis
 
-    m, pl = model.default(), pipeline.default()
+    m, pl = model.default(), analysis.default()
     m2, pl2 = pickle.loads(pickle.dumps(m)), pickle.loads(pickle.dumps(pl))
     texts = ["请把钱转到6222021234567890123", "【招商银行】您尾号1234的信用卡本期账单1,570.44元"]
     assert m.predict_proba([pl.analyze(t) for t in texts]) == m2.predict_proba([pl2.analyze(t) for t in texts])

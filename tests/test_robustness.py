@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from verifier import check, check_many
-from verifier._core import no_surrogates
+from verifier.checker import no_surrogates
 from verifier.inbox import UNDECODABLE, decode_bytes
 
 LABELS = {"legitimate", "suspicious", "abusive", "scam"}

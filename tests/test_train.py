@@ -20,10 +20,10 @@ def test_training_is_deterministic(tmp_path):
     assert a["training_data"]["limit"] == 60 and a["labels"]
     if "fast_sha256" in a:  # a linear model: its exported numbers, byte for byte
         assert a["fast_sha256"] == b["fast_sha256"]
-    from verifier import model, pipeline
+    from verifier import analysis, model
 
     ma, mb = model.load(tmp_path / "a"), model.load(tmp_path / "b")
-    pl = pipeline.default()
+    pl = analysis.default()
     texts = ["【招商银行】您尾号1234的信用卡本期账单1,570.44元，到期还款日07月25日。",
              "请把欠款转到个人账户6222021234567890123，否则爆你通讯录。",
              "您有一笔欠款已逾期，请尽快联系处理。"]

@@ -31,7 +31,7 @@ def check(text, sender: str | None = None, received_at=None, lang: str = "zh") -
     ``sender`` is the number it came from (95588, 1069…, +852…), ``received_at`` an ISO time
     ("2026-11-20T23:40") or datetime, ``lang`` "zh" or "en" for the explanations.
     """
-    from ._core import check_one
+    from .checker import check_one
 
     return check_one(text, sender=sender, received_at=received_at, lang=lang)
 
@@ -43,7 +43,7 @@ def check_many(items: Iterable, lang: str = "zh", batch_size: int = 512, explain
 
     ``explain=False`` is the labels-only path: the same label, confidence and decided_by, but no
     summary, evidence or advice are written (faster when only the labels are wanted)."""
-    from ._core import check_batch
+    from .checker import check_batch
 
     return check_batch(items, lang=lang, batch_size=batch_size, explain_it=explain)
 
@@ -62,6 +62,6 @@ def check_file(source, lang: str = "zh", explain: bool = True, on_problem=None,
         for meta, msg, v in check_file("backup.xml"):
             print(meta["line"], v.label, msg["text"][:30])
     """
-    from ._core import check_file as _check_file
+    from .checker import check_file as _check_file
 
     return _check_file(source, lang=lang, explain_it=explain, on_problem=on_problem, name=name)

@@ -192,7 +192,7 @@ MAX_STDIN = 10 << 20  # one pasted message; a whole inbox goes through -f
 
 def _check_file(args) -> int:
     from .inbox import InboxError
-    from ._core import check_file
+    from .checker import check_file
     from .model import ModelError
 
     path = args.file
@@ -364,7 +364,7 @@ def _main(argv=None) -> int:
     p = build_parser()
     args = p.parse_args(argv)
     if args.command == "check" and args.time:
-        from .pipeline import parse_time
+        from .timeline import parse_time
 
         if parse_time(args.time) is None:
             _err(f"cannot read the time {args.time!r}: use e.g. 2026-11-20T23:40 (China time) or 2026-11-20T15:40Z")

@@ -10,17 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .rules.engine import LABELS
+from .vocabulary import LABEL_NAMES, LABELS, SEVERITY  # noqa: F401  (re-exported for callers)
 
-SEVERITY = {"legitimate": 0, "suspicious": 1, "abusive": 2, "scam": 3}
 UNSURE_BELOW = 0.5          # below this the model's top label is not trusted: say "suspicious"
 GUARD_WEIGHT = 3.0          # a legitimate call with a scam/abusive rule this strong becomes "suspicious"
 MAX_SPANS_PER_RULE = 3
-
-LABEL_NAMES = {
-    "zh": {"legitimate": "正规", "suspicious": "可疑", "abusive": "违规催收", "scam": "诈骗"},
-    "en": {"legitimate": "legitimate", "suspicious": "suspicious", "abusive": "abusive", "scam": "scam"},
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""scikit-learn transformers from an :class:`~verifier.pipeline.Analysis` to one sparse vector.
+"""scikit-learn transformers from an :class:`~verifier.analysis.Analysis` to one sparse vector.
 
 The same classes run at training time (scripts/train.py) and at check time (the model's
 Pipeline), so they live at module level and pickle by reference.
@@ -14,12 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .rules.engine import LABELS, PREDICATES
 from .tokens import jieba_tokens, structured_row  # noqa: F401  (jieba_tokens: the vectorizer's tokenizer)
-
-SENDER_CLASSES = ("service", "port", "mobile", "virtual", "landline", "tollfree", "foreign", "malformed")
-LENDER_KINDS = ("bank", "consumer_finance", "internet_platform", "small_loan", "collection_agency", "mediation",
-                "regulator", "complaint_channel", "other")
+from .vocabulary import KINDS, LABELS, PREDICATES, SENDER_CLASSES
 
 
 class StructuredFeatures(BaseEstimator, TransformerMixin):
@@ -33,7 +29,7 @@ class StructuredFeatures(BaseEstimator, TransformerMixin):
         names += [f"prior:{L}" for L in LABELS] + ["prior:hard"]
         names += [f"fact:{p}" for p in sorted(PREDICATES)]
         names += [f"sender:{c}" for c in SENDER_CLASSES]
-        names += [f"lender_kind:{k}" for k in LENDER_KINDS] + ["lender:licensed", "lender:none"]
+        names += [f"lender_kind:{k}" for k in KINDS] + ["lender:licensed", "lender:none"]
         names += ["count:urls", "count:phones", "count:hits"]
         self.feature_names_ = np.array(names, dtype=object)
         self.index_ = {n: i for i, n in enumerate(names)}

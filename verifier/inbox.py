@@ -307,7 +307,7 @@ def _nesting(s: str) -> int:
 
 def _clean(v):
     """A field value fit for a verdict line: text without lone surrogates, no NaN, no huge ints."""
-    from ._core import no_surrogates
+    from .checker import no_surrogates
 
     if isinstance(v, str):
         return no_surrogates(v)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-LABELS = ("legitimate", "suspicious", "abusive", "scam")
+from .vocabulary import LABELS
 
 
 def score(gold: list[str], pred: list[str]) -> dict:

@@ -15,10 +15,8 @@ from pathlib import Path
 from .extract import urls as _urls
 from .extract.phones import canonical
 from .normalize import normalize
+from .vocabulary import KINDS, LENDER_KINDS
 
-KINDS = ("bank", "consumer_finance", "internet_platform", "small_loan", "collection_agency", "mediation",
-         "regulator", "complaint_channel", "other")
-LENDER_KINDS = ("bank", "consumer_finance", "internet_platform", "small_loan")
 _FIELDS = {"id", "name", "short", "kind", "licensed", "aliases", "products", "signatures", "never_signatures",
            "hotlines", "sms_senders", "domains", "apps", "never_foreign_sender", "sources", "notes"}
 

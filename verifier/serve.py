@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import check, check_many
-from ._core import no_surrogates
+from .checker import no_surrogates
 from .explain import SEVERITY
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -375,7 +375,7 @@ def upload_json(f, name: str, lang: str = "zh"):
     Verdicts are written as they are made, so memory does not grow with the number of messages
     (the results come first, the counts and problems at the end). Raises ApiError(415) at once
     for a file type it cannot read."""
-    from ._core import check_file
+    from .checker import check_file
     from .inbox import InboxError
 
     problems: list[str] = []

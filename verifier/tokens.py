@@ -15,7 +15,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from .rules.engine import LABELS
+from .vocabulary import LABELS
 
 _WHITE_SPACES = re.compile(r"\s\s+")
 

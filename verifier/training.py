@@ -194,7 +194,7 @@ def main(argv=None) -> int:
     from sklearn.model_selection import GroupKFold
     from sklearn.pipeline import Pipeline
 
-    from . import features, metrics, model, pipeline
+    from . import analysis, features, metrics, model, timeline
 
     t0 = time.time()
     files = sorted(args.corpus.glob("*.jsonl"))
@@ -205,8 +205,8 @@ def main(argv=None) -> int:
     rows = [r for r in rows if r.get("label") in metrics.LABELS and isinstance(r.get("text"), str) and r["text"].strip()]
     if args.limit:
         rows = _limit(rows, args.limit)
-    pl = pipeline.default()
-    bursts = pipeline.burst_flags((r.get("sender"), r.get("received_at")) for r in rows)
+    pl = analysis.default()
+    bursts = timeline.burst_flags((r.get("sender"), r.get("received_at")) for r in rows)
     analyses = [pl.analyze(r["text"], sender=r.get("sender"), received_at=r.get("received_at"), burst=b) for r, b in zip(rows, bursts)]
     test = np.array([heldout_family(r["family"]) for r in rows])
     tr = [i for i in range(len(rows)) if not test[i]]

@@ -12,21 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-LABELS = ("legitimate", "suspicious", "abusive", "scam")
-PREDICATES = frozenset("""
-lender.named lender.licensed lender.none signature.present signature.known signature.unknown signature.never_used
-url.any url.official url.other_lender url.unknown url.lookalike url.ip url.shortener url.odd_tld url.idn
-phone.any phone.official phone.other_lender phone.unknown phone.mobile phone.landline phone.tollfree phone.foreign
-card.number contact.qq contact.wechat contact.email account.alipay amount.any date.any deadline.short
-sender.given sender.service sender.port sender.official sender.mobile sender.virtual sender.foreign sender.landline
-sender.tollfree sender.malformed sender.foreign_never time.night time.given time.burst
-about.debt card.masked phone.masked placeholder.institution text.bidi text.invisible
-""".split())
+from ..vocabulary import LABELS, PREDICATES, TOPICS
+
 _KEYS = {"id", "label", "weight", "hard", "defuses_hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
          "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent", "topic"}
-# the fraud families around a debt (LABELS.md "Fraud that is not about a collection"); a rule may
-# say which one it detects, and the corpus records the same names in its ``topic`` field
-TOPICS = ("fake_authority", "loan_fee", "fake_service", "impersonation", "fake_bank", "prize_refund")
 _FORBIDDEN_RE = re.compile(r"\\[bBwW]")
 
 
@@ -122,7 +111,7 @@ class Example:
     text: str
     sender: str | None = None
     received_at: str | None = None
-    burst: bool = False  # the message came in a burst from the same sender (see pipeline.burst_flags)
+    burst: bool = False  # the message came in a burst from the same sender (see timeline.burst_flags)
     expect: str | None = None  # the exact quote (in the original text) the rule must produce
 
 
@@ -167,7 +156,7 @@ class Hit:
 
 @dataclass
 class Doc:
-    """What the engine needs from the pipeline: the normalised text, entity predicates
+    """What the engine needs from the analysis: the normalised text, entity predicates
     (name -> list of normalised spans; an empty list means true without a span), and the
     normalised spans of the message's signatures."""
     text: str

@@ -47,9 +47,9 @@ def _build(analysis, probs: dict[str, float], lang: str, terms=None, explain_it:
     """``terms(label)`` gives the model's top n-grams toward a label (for model evidence).
     Without ``explain_it`` only the decision is made (the same label and confidence), and no
     summary, evidence or advice is written: the labels-only path of check_many."""
-    from . import pipeline
+    from .analysis import default as analyzer
 
-    reg = pipeline.default().registry
+    reg = analyzer().registry
     d = explain.decide(analysis.hits, probs)
     hit_labels = {h.rule.label for h in analysis.hits}  # the labels the evidence will carry
     evidence = explain.evidence_of(analysis, lang) if explain_it else []
@@ -142,11 +142,11 @@ def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str, term
 
 
 def check_one(text, sender=None, received_at=None, lang="zh") -> Verdict:
-    from . import model, pipeline
+    from . import analysis, model
 
     lang = _lang(lang)
     text = coerce_text(text)
-    parts = _analyses(pipeline.default(), text, sender, received_at)
+    parts = _analyses(analysis.default(), text, sender, received_at)
     m = model.default()
     probs, X = m.predict([a for _, a in parts])
     return _combine(parts, probs, lang, lambda i, L: m.top_terms(X, i, L, k=25))
@@ -188,12 +188,12 @@ def _chunks(it, batch_size: int):
 
 
 def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512, explain_it: bool = True) -> Iterator[Verdict]:
-    from . import model, pipeline
+    from . import analysis, model, timeline
 
     lang = _lang(lang)
-    pl = pipeline.default()
+    pl = analysis.default()
     m = model.default()
-    bursts = pipeline.BurstTracker()
+    bursts = timeline.BurstTracker()
     for chunk in _chunks(iter(items), batch_size):
         items: list = []
         for x in chunk:
