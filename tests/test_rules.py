@@ -152,7 +152,7 @@ def test_prefix_prefilter_changes_no_hit(pipeline):
     for r in rs.rules:
         for ex in (*r.examples_fire, *r.examples_silent):
             a = pipeline.analyze(ex.text, sender=ex.sender, received_at=ex.received_at, burst=ex.burst)
-            docs.append(Doc(a.text, a.facts, tuple(sp for _, sp, _ in a.signatures)))
+            docs.append(Doc(a.text, a.facts, a.found.signature_spans))
 
     def hits():
         return [sorted((h.rule.id, h.start, h.end) for h in rs.run(d)) for d in docs]

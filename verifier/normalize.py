@@ -17,6 +17,7 @@ What is folded, in one pass over the characters:
 """
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,9 +105,14 @@ class Normalized:
             return min(self.starts[start:end]), max(self.ends[start:end])
         return self.starts[start], self.ends[end - 1]
 
-    def quote(self, start: int, end: int) -> str:
-        a, b = self.to_raw(start, end)
-        return self.raw[a:b]
+    def from_raw(self, start: int, end: int) -> tuple[int, int] | None:
+        """The normalised span covering the raw span [start, end), or None when normalisation
+        dropped all of it (zero-width characters, a 【】 signature's spaces…)."""
+        s = bisect.bisect_left(self.ends, start + 1)
+        e = bisect.bisect_left(self.starts, end)
+        if s >= e:
+            return None
+        return s, e
 
 
 _RTL_OPEN = "\u202e\u2067"      # RIGHT-TO-LEFT OVERRIDE, RIGHT-TO-LEFT ISOLATE

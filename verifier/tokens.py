@@ -173,3 +173,20 @@ def _is_punct(w: str) -> bool:
     return len(w) == 1 and not w.isalnum()
 
 
+# ---- the text the n-grams see ----------------------------------------------------------------
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def masked_text(t: str, us, ps, amts) -> str:
+    """Entities become placeholder words so n-grams learn 'a link' and not 'this link'."""
+    spans = [(u.start, u.end, " 网址 ") for u in us] + [(p.start, p.end, " 电话 ") for p in ps] + [(a.start, a.end, " 金额 ") for a in amts]
+    spans.sort()
+    out, last = [], 0
+    for s, e, tok in spans:
+        if s < last:
+            continue
+        out.append(t[last:s])
+        out.append(tok)
+        last = e
+    out.append(t[last:])
+    return _DIGITS.sub("0", "".join(out))
