@@ -43,7 +43,10 @@ def test_verdict_shape(text):
     assert d["advice"] and all(isinstance(a, str) for a in d["advice"])
     json.dumps(d, ensure_ascii=False)
     for e in d["evidence"]:
-        assert set(e) == {"signal", "label", "start", "end", "quote", "weight", "explanation"}
+        assert set(e) == {"signal", "label", "start", "end", "quote", "prior", "learned", "explanation"}
+        # a rule's hand-set prior or the model's learned weight, never both in one field
+        assert (e["prior"] is None) != (e["learned"] is None)
+        assert (e["signal"] == "model_wording") == (e["learned"] is not None)
         if e["start"] is None:
             assert e["end"] is None
         else:

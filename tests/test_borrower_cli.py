@@ -86,10 +86,10 @@ def test_scam_that_threatens_also_gets_abuse_advice():
 
 
 def test_uncertain_verdicts_never_claim_high_confidence():
-    from verifier.explain import decide
+    from verifier.decision import decide
     from types import SimpleNamespace
 
-    hit = SimpleNamespace(rule=SimpleNamespace(id="x", label="suspicious", weight=1.0, hard=False, defuses_hard=False))
+    hit = SimpleNamespace(rule=SimpleNamespace(id="x", label="suspicious", weight=1.0, hard=False, defuses_hard=False, guard=False))
     d = decide([hit], {"scam": 0.45, "legitimate": 0.3, "suspicious": 0.25, "abusive": 0.0})
     assert d.by == "uncertain" and d.confidence < 0.5
 

@@ -125,10 +125,10 @@ def test_snapshot_renders(name):
         assert "95588" in " ".join(v.advice)
 
 
-def _hit(label, weight=1.0, hard=False, defuses=False, rid="r"):
+def _hit(label, weight=1.0, hard=False, defuses=False, rid="r", guard=False):
     from types import SimpleNamespace
 
-    return SimpleNamespace(rule=SimpleNamespace(id=rid, label=label, weight=weight, hard=hard, defuses_hard=defuses))
+    return SimpleNamespace(rule=SimpleNamespace(id=rid, label=label, weight=weight, hard=hard, defuses_hard=defuses, guard=guard))
 
 
 def _p(**kw):
@@ -142,8 +142,11 @@ def _p(**kw):
     ([_hit("scam", 5, hard=True, rid="safe_account")], _p(legitimate=0.9, scam=0.1), ("scam", "rule:safe_account")),
     # … unless the message is a scam WARNING (a defusing rule): the model decides
     ([_hit("scam", 5, hard=True), _hit("legitimate", defuses=True)], _p(legitimate=0.9), ("legitimate", "model")),
-    # the model says legitimate against a strong scam/abuse rule: suspicious, and which rule
-    ([_hit("abusive", 3.5, rid="threat_family")], _p(legitimate=0.8, abusive=0.2), ("suspicious", "guard:threat_family")),
+    # the model says legitimate against a guard rule: suspicious, and which rule
+    ([_hit("abusive", 3.5, rid="threat_family", guard=True)], _p(legitimate=0.8, abusive=0.2), ("suspicious", "guard:threat_family")),
+    # the role decides, not the weight: a heavy rule that is no guard leaves the model's call
+    ([_hit("abusive", 5.0, rid="heavy_signal")], _p(legitimate=0.8, abusive=0.2), ("legitimate", "model")),
+    ([_hit("scam", 0.5, rid="light_guard", guard=True)], _p(legitimate=0.8, scam=0.2), ("suspicious", "guard:light_guard")),
     # suspicious needs a reason a person can check: none → legitimate, no risk found
     ([], _p(suspicious=0.7, legitimate=0.3), ("legitimate", "no_risk")),
     ([_hit("legitimate")], _p(suspicious=0.9), ("legitimate", "no_risk")),
@@ -156,7 +159,7 @@ def _p(**kw):
     ([_hit("scam", 2)], _p(scam=0.8, suspicious=0.2), ("scam", "model")),
 ])
 def test_decision_layer_says_who_wins(hits, probs, want):
-    from verifier.explain import decide
+    from verifier.decision import decide
 
     d = decide(hits, probs)
     assert (d.label, d.decided_by) == want

@@ -34,7 +34,7 @@ def assert_verdict(d: dict, text: str) -> None:
     assert d["summary"] and isinstance(d["advice"], list)
     assert {"lender", "decided_by", "probabilities"} <= set(d)
     for e in d["evidence"]:
-        assert {"signal", "start", "end", "quote", "weight", "explanation", "label"} <= set(e)
+        assert {"signal", "start", "end", "quote", "prior", "learned", "explanation", "label"} <= set(e)
         if e["start"] is not None:
             assert text[e["start"]:e["end"]] == e["quote"]
 
@@ -509,3 +509,18 @@ def test_upload_answer_is_streamed_and_counts_come_last(client):
     assert r.text.startswith('{"results": [') and r.text.index('"counts"') > r.text.rindex('"label"')
     d = r.json()
     assert len(d["results"]) == 600 and d["counts"]["scam"] >= 300
+
+
+def test_the_page_reads_the_vocabulary_from_the_package(client):
+    import json as _json
+
+    from verifier import vocabulary
+
+    r = client.get("/vocabulary.js")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
+    prefix = "window.VERIFIER_VOCABULARY = "
+    assert r.text.startswith(prefix)
+    v = _json.loads(r.text[len(prefix):].rstrip().rstrip(";"))
+    assert v["labels"] == ["scam", "abusive", "suspicious", "legitimate"]
+    assert v["severity"] == vocabulary.SEVERITY and v["label_names"] == vocabulary.LABEL_NAMES
+    assert '<script src="/vocabulary.js"' in client.get("/").text

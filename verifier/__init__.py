@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .explain import Evidence, Verdict
+    from .verdict import Evidence, Verdict
 
 __all__ = ["check", "check_many", "check_file", "Verdict", "Evidence"]
 __version__ = "0.1.0"
@@ -19,9 +19,9 @@ __version__ = "0.1.0"
 
 def __getattr__(name):  # lazy: `import verifier` stays cheap
     if name in ("Verdict", "Evidence"):
-        from . import explain
+        from . import verdict
 
-        return getattr(explain, name)
+        return getattr(verdict, name)
     raise AttributeError(name)
 
 

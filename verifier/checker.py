@@ -5,8 +5,9 @@ import re
 from dataclasses import replace
 from typing import Iterable, Iterator
 
-from . import explain, paste
-from .explain import Evidence, Verdict
+from . import decision, explain, paste
+from .verdict import Evidence, Verdict
+from .vocabulary import SEVERITY
 from .normalize import MAX_CHARS
 
 EMPTY_MESSAGE = "the message is empty: paste the text of the SMS (短信内容为空，请粘贴短信全文)"
@@ -43,46 +44,44 @@ def _lang(lang: str) -> str:
     return lang
 
 
+def _decide(analysis, probs: dict[str, float], lang: str, terms, with_words: bool, thresholds: dict):
+    """The decision, and the model's wording as evidence when it decided on words no rule names
+    (when none can be shown, no reason a person can check is left and the decision falls back)."""
+    d = decision.decide(analysis.hits, probs, thresholds)
+    hit_labels = {h.rule.label for h in analysis.hits}
+    if d.label not in ("scam", "abusive") or d.label in hit_labels:
+        return d, []
+    words = explain.model_evidence(analysis, terms(d.label), d.label, lang) if terms is not None else []
+    if words:
+        return d, words if with_words else []
+    return decision.without_reason(d, bool(hit_labels - {"legitimate"}), probs, thresholds), []
+
+
 def _build(analysis, probs: dict[str, float], lang: str, terms=None, explain_it: bool = True) -> Verdict:
     """``terms(label)`` gives the model's top n-grams toward a label (for model evidence).
     Without ``explain_it`` only the decision is made (the same label and confidence), and no
     summary, evidence or advice is written: the labels-only path of check_many."""
     from .analysis import default as analyzer
+    from .model import default as model
 
-    reg = analyzer().registry
-    d = explain.decide(analysis.hits, probs)
-    hit_labels = {h.rule.label for h in analysis.hits}  # the labels the evidence will carry
-    evidence = explain.evidence_of(analysis, lang) if explain_it else []
-    if d.label in ("scam", "abusive") and d.label not in hit_labels:
-        # the model decided on wording no rule names: show which whole words it weighed; when
-        # none can be shown (it leaned on "你", "我们"…), no reason a person can check is left
-        words = explain.model_evidence(analysis, terms(d.label), d.label, lang) if terms is not None else []
-        if words:
-            evidence = evidence + words
-        else:
-            d = explain.without_reason(d, bool(hit_labels - {"legitimate"}), probs)
-    label, conf, decided_by = d.label, d.confidence, d.decided_by
+    d, words = _decide(analysis, probs, lang, terms, explain_it, model().thresholds)
     lender = analysis.lender
+    head = dict(label=d.label, confidence=d.confidence, lender=lender.to_dict() if lender is not None else None,
+                decided_by=d.decided_by, probabilities=probs, lang=lang, about_debt=analysis.about_debt)
     if not explain_it:
-        return Verdict(label=label, confidence=conf, summary="", evidence=(), advice=(),
-                       lender=lender.to_dict() if lender is not None else None, decided_by=decided_by,
-                       probabilities=probs, lang=lang, notes=(),
-                       about_debt=analysis.about_debt)
-    notes = []
+        return Verdict(summary="", evidence=(), advice=(), **head)
+    evidence = explain.evidence_of(analysis, lang) + words
+    notes = ()
     if analysis.norm.truncated:
-        notes.append("只分析了前 20,000 个字符。" if lang == "zh" else "Only the first 20,000 characters were analysed.")
-    about_debt = analysis.about_debt
-    summary = explain.summary_of(label, evidence, lender, lang, decided_by, about_debt)
-    advice = explain.advice_of(label, evidence, lender, reg, lang, about_debt)
-    if label == "scam":  # an impersonated signature or hotline is no sign of a genuine notice in a scam
-        evidence = [e for e in evidence if e.label != "legitimate"]
-    elif label != "legitimate":  # what made it risky first, the reassuring markers after
-        evidence = [e for e in evidence if e.label != "legitimate"] + [e for e in evidence if e.label == "legitimate"]
-    return Verdict(
-        label=label, confidence=conf, summary=summary, evidence=tuple(evidence), advice=tuple(advice),
-        lender=lender.to_dict() if lender is not None else None, decided_by=decided_by, probabilities=probs,
-        lang=lang, notes=tuple(notes), about_debt=about_debt,
-    )
+        notes = ("只分析了前 20,000 个字符。" if lang == "zh" else "Only the first 20,000 characters were analysed.",)
+    summary = explain.summary_of(d.label, evidence, lender, lang, analysis.about_debt)
+    advice = explain.advice_of(d.label, evidence, lender, analyzer().registry, lang, analysis.about_debt)
+    risky = [e for e in evidence if e.label != "legitimate"]
+    if d.label == "scam":  # an impersonated signature or hotline is no sign of a genuine notice in a scam
+        evidence = risky
+    elif d.label != "legitimate":  # what made it risky first, the reassuring markers after
+        evidence = risky + [e for e in evidence if e.label == "legitimate"]
+    return Verdict(summary=summary, evidence=tuple(evidence), advice=tuple(advice), notes=notes, **head)
 
 
 MAX_SEGMENTS = 20     # messages of one very long paste that are read
@@ -125,8 +124,8 @@ def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str, term
     if len(verdicts) == 1:
         return verdicts[0][1]
     if not explain_it:
-        return max((v for _, v in verdicts), key=lambda v: (explain.SEVERITY[v.label], v.confidence))
-    worst_i = max(range(len(verdicts)), key=lambda i: (explain.SEVERITY[verdicts[i][1].label], verdicts[i][1].confidence))
+        return max((v for _, v in verdicts), key=lambda v: (SEVERITY[v.label], v.confidence))
+    worst_i = max(range(len(verdicts)), key=lambda i: (SEVERITY[verdicts[i][1].label], verdicts[i][1].confidence))
     worst = verdicts[worst_i][1]
     evidence = []
     for i in [worst_i] + [i for i in range(len(verdicts)) if i != worst_i]:

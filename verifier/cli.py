@@ -126,7 +126,7 @@ def render(v, text: str, lang: str = "zh", color: bool = False, explain: bool = 
         shown = v.evidence if explain else [e for e in v.evidence if e.label != "legitimate" or v.label == "legitimate"] or list(v.evidence)
         for e, more in (((e, 0) for e in shown) if explain else merged_evidence(shown, text)[:8]):
             q = f"“{visible(e.quote)}” " if e.quote else ("(sender/time) " if en else "（号码/时间）")
-            w = f" [{e.signal} {e.weight:g}]" if explain else ""
+            w = f" [{e.signal} {e.rank:g}]" if explain else ""
             extra = (f" (+{more} related)" if en else f"（另有 {more} 条相关依据）") if more else ""
             L.append(f"  • {q}— {e.explanation}{extra}{w}")
             basis = public_basis(e.basis, lang) if explain else ""
@@ -254,7 +254,7 @@ class Summary:
         self.not_debt = 0
 
     def add(self, meta: dict, v) -> None:
-        from .explain import SEVERITY
+        from .vocabulary import SEVERITY
 
         self.counts[v.label] += 1
         if v.label == "legitimate" and v.summary.startswith(("这条短信与借贷无关", "This is not a debt message")):
@@ -264,7 +264,7 @@ class Summary:
             self.risky.append((-SEVERITY[v.label], -v.confidence, meta.get("line"), v, why))
 
     def render(self, color: bool = False) -> str:
-        from .explain import LABEL_NAMES
+        from .vocabulary import LABEL_NAMES
 
         en = self.lang == "en"
         names = LABEL_NAMES["en" if en else "zh"]

@@ -1,123 +1,17 @@
-"""Verdicts a worried borrower understands: the decision, the evidence, the advice.
+"""What a worried borrower reads: the evidence, a one-sentence summary and the advice.
 
-``decide`` turns the model's probabilities and the rule hits into a label (recording whether the
-model, a hard rule, or caution decided); ``build_verdict`` adds the evidence (exact quotes of the
-original message), a one-sentence summary and advice, in Chinese or English.
+The label is set by ``decision.decide``; this module writes the words around it: evidence with
+exact quotes of the original message (``evidence_of`` for rules, ``model_evidence`` for the
+model's own wording), ``summary_of`` and ``advice_of``, in Chinese or English. The result is a
+``verdict.Verdict`` (built by ``checker``).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from .vocabulary import LABEL_NAMES, LABELS, SEVERITY  # noqa: F401  (re-exported for callers)
+from .verdict import Evidence
 
-UNSURE_BELOW = 0.5          # below this the model's top label is not trusted: say "suspicious"
-GUARD_WEIGHT = 3.0          # a legitimate call with a scam/abusive rule this strong becomes "suspicious"
 MAX_SPANS_PER_RULE = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    signal: str
-    start: int | None
-    end: int | None
-    quote: str | None
-    weight: float
-    explanation: str
-    label: str = ""
-    basis: str = ""
-
-    def to_dict(self) -> dict:
-        return {"signal": self.signal, "label": self.label, "start": self.start, "end": self.end, "quote": self.quote,
-                "weight": round(float(self.weight), 3), "explanation": self.explanation}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    label: str
-    confidence: float
-    summary: str
-    evidence: tuple[Evidence, ...]
-    advice: tuple[str, ...]
-    lender: dict | None
-    decided_by: str = "model"
-    probabilities: dict = field(default_factory=dict)
-    lang: str = "zh"
-    notes: tuple[str, ...] = ()
-    about_debt: bool = True  # False: not about a loan or debt at all (an inbox can set these aside)
-
-    def to_dict(self) -> dict:
-        return {
-            "label": self.label,
-            "confidence": round(float(self.confidence), 3),
-            "summary": self.summary,
-            "evidence": [e.to_dict() for e in self.evidence],
-            "advice": list(self.advice),
-            "lender": self.lender,
-            "decided_by": self.decided_by,
-            "decision": {"by": self.decided_by.split(":", 1)[0],
-                         "rule": self.decided_by.split(":", 1)[1] if ":" in self.decided_by else None},
-            "probabilities": {k: round(float(v), 3) for k, v in self.probabilities.items()},
-            "notes": list(self.notes),
-            "about_debt": self.about_debt,
-        }
-
-    @property
-    def label_text(self) -> str:
-        return LABEL_NAMES.get(self.lang, LABEL_NAMES["zh"])[self.label]
-
-
-class Decision(NamedTuple):
-    """Who set the label and why: ``by`` is "rule" (a hard rule decided alone), "guard" (the
-    model said legitimate against a strong scam/abuse rule), "uncertain" (the model was unsure
-    and there is something to verify), "no_risk" (the model leaned to suspicious but nothing in
-    the message can be named to verify) or "model"; ``rule`` is the deciding rule's id."""
-    label: str
-    confidence: float
-    by: str
-    rule: str | None = None
-
-    @property
-    def decided_by(self) -> str:
-        return f"{self.by}:{self.rule}" if self.rule else self.by
-
-
-def decide(hits, probs: dict[str, float]) -> Decision:
-    """A hard rule decides alone (high precision wins over the model); otherwise the model's
-    label, except: an unsure model says 'suspicious' when there is something to verify; a
-    'legitimate' call that contradicts a strong scam/abuse rule is downgraded to 'suspicious';
-    and 'suspicious' needs a reason a person can check (a risky rule), else it is
-    'legitimate' — a message is never suspicious only for its style; an unsure lean to scam or
-    abuse with no rule behind it is 'legitimate' too (no risk a person could check)."""
-    hard = sorted((h for h in hits if h.rule.hard), key=lambda h: -h.rule.weight)
-    defused = any(h.rule.defuses_hard for h in hits)  # a scam WARNING quotes scam words: the model decides
-    if hard and not defused:
-        return Decision("scam", max(probs.get("scam", 0.0), 0.9), "rule", hard[0].rule.id)
-    risky = [h for h in hits if h.rule.label != "legitimate"]
-    label = max(LABELS, key=lambda L: probs.get(L, 0.0))
-    conf = probs.get(label, 0.0)
-    if label == "legitimate" and not defused:
-        strong = [h for h in risky if h.rule.label in ("scam", "abusive") and h.rule.weight >= GUARD_WEIGHT]
-        if strong:
-            return Decision("suspicious", 1.0 - conf, "guard", strong[0].rule.id)
-    if conf < UNSURE_BELOW and label != "suspicious":
-        if risky:
-            return Decision("suspicious", conf, "uncertain")  # unsure: the confidence says so (< 0.5)
-        if label != "legitimate":  # an unsure lean on wording alone, with nothing a person could check
-            return Decision("legitimate", 1.0 - conf, "no_risk")
-    if label == "suspicious" and not risky:
-        return Decision("legitimate", probs.get("legitimate", 0.0) + probs.get("suspicious", 0.0), "no_risk")
-    return Decision(label, conf, "model")
-
-
-def without_reason(d: Decision, checkable: bool, probs: dict[str, float]) -> Decision:
-    """A scam or abuse call that no rule supports and whose wording cannot be shown: suspicious
-    when something else can be checked (a risky rule about the sender, a link…), else
-    legitimate (no risk found)."""
-    if checkable:
-        return Decision("suspicious", min(1.0 - probs.get("legitimate", 0.0), UNSURE_BELOW), "uncertain")
-    return Decision("legitimate", 1.0 - probs.get(d.label, 0.0), "no_risk")
 
 
 # the public sources rules cite, in English (longest first; anything else stays as written)
@@ -223,10 +117,10 @@ def evidence_of(analysis, lang: str) -> list[Evidence]:
             if (s, e) in seen:
                 continue
             seen.add((s, e))
-            out.append(Evidence(rid, s, e, None if s is None else norm.raw[s:e], r.weight, text, r.label, r.basis))
+            out.append(Evidence(rid, s, e, None if s is None else norm.raw[s:e], text, r.label, r.basis, prior=r.weight))
             if len(seen) >= MAX_SPANS_PER_RULE:
                 break
-    out.sort(key=lambda e: (-e.weight, e.start if e.start is not None else 1 << 30))
+    out.sort(key=lambda e: (-e.rank, e.start if e.start is not None else 1 << 30))
     return out
 
 
@@ -283,7 +177,7 @@ def model_evidence(analysis, terms: list[tuple[str, float]], label: str, lang: s
         quote = norm.raw[a:b]
         if not quote.strip() or not all(ch.isalpha() or ch == " " for ch in quote):
             continue  # whole words only: never punctuation the normalised text had dropped
-        out.append(Evidence("model_wording", a, b, quote, round(c, 3), why, label, ""))
+        out.append(Evidence("model_wording", a, b, quote, why, label, "", learned=round(c, 3)))
     return out
 
 
@@ -316,7 +210,7 @@ _ORDINARY = {
 }
 
 
-def summary_of(label: str, evidence: list[Evidence], lender, lang: str, decided_by: str, about_debt: bool = True) -> str:
+def summary_of(label: str, evidence: list[Evidence], lender, lang: str, about_debt: bool = True) -> str:
     lang = "en" if lang == "en" else "zh"
     if label == "legitimate" and not about_debt and not any(e.label != "legitimate" for e in evidence):
         return _ORDINARY[lang]
@@ -357,33 +251,9 @@ def advice_of(label: str, evidence: list[Evidence], lender, registry, lang: str,
         out.append("Check inside the app you borrowed from, or call the number on the back of your bank card — never the number or link in the SMS."
                    if en else "请打开你借款的官方App，或拨打银行卡背面的官方客服电话核实，不要拨打短信中的号码或点击短信中的链接。")
     if label == "scam":
-        out.append("Never transfer money to a personal bank card, Alipay or WeChat account: licensed lenders only collect through their own app or corporate accounts."
-                   if en else "不要向任何个人银行卡、支付宝或微信转账：正规机构只通过自家App或对公账户收款。")
-        out.append("Never give anyone a verification code or password, never share your screen or install an app from a link."
-                   if en else "不要把验证码、密码告诉任何人，不要共享屏幕，不要通过链接下载App。")
-        if has("110") or has("96110"):
-            out.append("If you have already paid or given out codes, call the police (110) at once; the anti-fraud line 96110 gives advice."
-                       if en else "如果已经转账或泄露了验证码，请立即拨打 110 报警；也可拨打反诈专线 96110 咨询。")
-        if any(e.label == "abusive" for e in evidence):  # a scam that also threatens: keep the evidence too
-            out.append("It also threatens you: keep screenshots (with sender and time) and call recordings; report it to 110, or to 12378 if it names a bank or lender."
-                       if en else "这条短信还在威胁你：保留截图（含号码和时间）和通话录音；可向 110 报警，涉及银行或贷款机构的也可拨打 12378 投诉。")
+        out += _scam_advice(evidence, has, en)
     elif label == "abusive":
-        out.append("Keep the evidence: screenshots of the messages with sender and time, call recordings."
-                   if en else "保留证据：短信截图（含号码和时间）、通话录音。")
-        parts = []
-        if has("12378"):
-            parts.append("12378" if en else "拨打 12378（银行、消费金融公司）")
-        if registry.domain_owner("nifa.org.cn") is not None:
-            parts.append("NIFA at nifa.org.cn" if en else "向中国互联网金融协会 nifa.org.cn 举报（网贷平台）")
-        if parts:
-            out.append(("Complain to the lender first, then to " + " or ".join(parts) + ".") if en
-                       else "先向放贷机构官方客服投诉，再" + "，或".join(parts) + "。")
-        if has("12321"):
-            out.append("Report harassing SMS to 12321." if en else "骚扰短信可向 12321 举报。")
-        if any(s.startswith(("threat_violence", "violence", "threat_harm")) or "violen" in s for s in signals) and has("110"):
-            out.append("If you feel your safety is threatened, call 110." if en else "如人身安全受到威胁，请立即拨打 110。")
-        out.append("You still owe a real debt: repay only through the lender's official app or hotline."
-                   if en else "欠款仍需处理：只通过放贷机构的官方App或官方客服还款。")
+        out += _abuse_advice(signals, registry, has, en)
     elif label == "suspicious":
         out.append("Do not pay, call back or click anything until the official channel confirms it."
                    if en else "在官方渠道确认之前，先不要付款、回拨或点击链接。")
@@ -393,4 +263,40 @@ def advice_of(label: str, evidence: list[Evidence], lender, registry, lang: str,
     else:
         out.append("It looks genuine; you can still confirm the amount and due date inside the official app."
                    if en else "看起来正规；仍可在官方App内核对金额和还款日。")
+    return out
+
+
+def _scam_advice(evidence, has, en: bool) -> list[str]:
+    out: list[str] = []
+    out.append("Never transfer money to a personal bank card, Alipay or WeChat account: licensed lenders only collect through their own app or corporate accounts."
+               if en else "不要向任何个人银行卡、支付宝或微信转账：正规机构只通过自家App或对公账户收款。")
+    out.append("Never give anyone a verification code or password, never share your screen or install an app from a link."
+               if en else "不要把验证码、密码告诉任何人，不要共享屏幕，不要通过链接下载App。")
+    if has("110") or has("96110"):
+        out.append("If you have already paid or given out codes, call the police (110) at once; the anti-fraud line 96110 gives advice."
+                   if en else "如果已经转账或泄露了验证码，请立即拨打 110 报警；也可拨打反诈专线 96110 咨询。")
+    if any(e.label == "abusive" for e in evidence):  # a scam that also threatens: keep the evidence too
+        out.append("It also threatens you: keep screenshots (with sender and time) and call recordings; report it to 110, or to 12378 if it names a bank or lender."
+                   if en else "这条短信还在威胁你：保留截图（含号码和时间）和通话录音；可向 110 报警，涉及银行或贷款机构的也可拨打 12378 投诉。")
+    return out
+
+
+def _abuse_advice(signals, registry, has, en: bool) -> list[str]:
+    out: list[str] = []
+    out.append("Keep the evidence: screenshots of the messages with sender and time, call recordings."
+               if en else "保留证据：短信截图（含号码和时间）、通话录音。")
+    parts = []
+    if has("12378"):
+        parts.append("12378" if en else "拨打 12378（银行、消费金融公司）")
+    if registry.domain_owner("nifa.org.cn") is not None:
+        parts.append("NIFA at nifa.org.cn" if en else "向中国互联网金融协会 nifa.org.cn 举报（网贷平台）")
+    if parts:
+        out.append(("Complain to the lender first, then to " + " or ".join(parts) + ".") if en
+                   else "先向放贷机构官方客服投诉，再" + "，或".join(parts) + "。")
+    if has("12321"):
+        out.append("Report harassing SMS to 12321." if en else "骚扰短信可向 12321 举报。")
+    if any(s.startswith(("threat_violence", "violence", "threat_harm")) or "violen" in s for s in signals) and has("110"):
+        out.append("If you feel your safety is threatened, call 110." if en else "如人身安全受到威胁，请立即拨打 110。")
+    out.append("You still owe a real debt: repay only through the lender's official app or hotline."
+               if en else "欠款仍需处理：只通过放贷机构的官方App或官方客服还款。")
     return out

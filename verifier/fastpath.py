@@ -60,7 +60,6 @@ class FastLinear:
         self.a = a                      # folds × classes (Platt slope)
         self.b = b                      # folds × classes (Platt offset)
         self.classes = classes
-        self.n_features = coef_t.shape[0]
         for bl in blocks:
             if bl["kind"] == "structured":
                 bl["index"] = {n: i for i, n in enumerate(bl["names"])}

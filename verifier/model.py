@@ -37,6 +37,11 @@ class Model:
         self.fast = fast          # FastLinear
         self._estimator = None
         self._order = [fast.classes.index(lab) for lab in labels]
+        from .decision import THRESHOLDS
+
+        given = card.get("decision") if isinstance(card.get("decision"), dict) else {}
+        # the decision thresholds the model was scored with (its card), the defaults otherwise
+        self.thresholds = {k: float(given.get(k, v)) for k, v in THRESHOLDS.items()}
 
     @property
     def estimator(self):

@@ -151,21 +151,36 @@ def normalize(raw: str) -> Normalized:
     cut = visible_cut(raw)
     truncated = cut < len(raw)
     src = raw[:cut] if truncated else raw
-    # pass 1: per-character folding (cached per character)
+    chars, starts, ends = _fold(src)
+    reordered = _display_order(src, chars, starts, ends)
+    _ocr_fixes(chars)
+    out, os_, oe = _separators(chars, starts, ends)
+    a, b = 0, len(out)  # trim
+    while a < b and out[a] == " ":
+        a += 1
+    while b > a and out[b - 1] == " ":
+        b -= 1
+    return Normalized(raw, "".join(out[a:b]), tuple(os_[a:b]), tuple(oe[a:b]), truncated, reordered)
+
+
+def _fold(src: str) -> tuple[list[str], list[int], list[int]]:
+    """Pass 1: per-character folding (cached per character), with each character's raw span."""
     folded = list(map(_fold_char, src))
     lens = list(map(len, folded))
     if not lens or (min(lens) == 1 and max(lens) == 1):  # the common case: one character in, one out
-        chars = folded
-        starts = list(range(len(src)))
-        ends = list(range(1, len(src) + 1))
-    else:
-        chars, starts, ends = [], [], []
-        for i, f in enumerate(folded):
-            for c in f:
-                chars.append(c)
-                starts.append(i)
-                ends.append(i + 1)
-    # text behind a right-to-left override is shown reversed: read it as the borrower sees it
+        return folded, list(range(len(src))), list(range(1, len(src) + 1))
+    chars, starts, ends = [], [], []
+    for i, f in enumerate(folded):
+        for c in f:
+            chars.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+    return chars, starts, ends
+
+
+def _display_order(src: str, chars: list[str], starts: list[int], ends: list[int]) -> bool:
+    """Text behind a right-to-left override is shown reversed: read it as the borrower sees it
+    (in place). True when anything was reordered."""
     reordered = False
     if any(c in src for c in _RTL_OPEN):
         for a, b in _rtl_runs(src):
@@ -174,9 +189,13 @@ def normalize(raw: str) -> Normalized:
                 lo, hi = ks[0], ks[-1] + 1
                 chars[lo:hi], starts[lo:hi], ends[lo:hi] = chars[lo:hi][::-1], starts[lo:hi][::-1], ends[lo:hi][::-1]
                 reordered = True
-    # OCR confusions, by context: O/o and l/I between digits are 0 and 1 ("1O86" → "1086"), and so
-    # is an O that starts a run of digits ("O755" → "0755");
-    # 己 is 已 unless it is part of 自己 / 知己 / 利己 … ("己逾期" → "已逾期")
+    return reordered
+
+
+def _ocr_fixes(chars: list[str]) -> None:
+    """OCR confusions, by context (in place): O/o and l/I between digits are 0 and 1 ("1O86" →
+    "1086"), and so is an O that starts a run of digits ("O755" → "0755"); 己 is 已 unless it is
+    part of 自己 / 知己 / 利己 … ("己逾期" → "已逾期")."""
     n = len(chars)
     for k in range(n):
         c = chars[k]
@@ -187,8 +206,11 @@ def normalize(raw: str) -> Normalized:
             chars[k] = "0"  # "回拨O755-…": a number that starts with an O
         elif c == "己" and (k == 0 or chars[k - 1] not in _JI_WORDS):
             chars[k] = "已"
-    # pass 2: separators between CJK characters, ideographic dots inside ASCII words, space runs.
-    # Characters between separator runs are copied in slices.
+
+
+def _separators(chars: list[str], starts: list[int], ends: list[int]) -> tuple[list[str], list[int], list[int]]:
+    """Pass 2: separators between CJK characters, ideographic dots inside ASCII words, space
+    runs. Characters between separator runs are copied in slices."""
     out: list[str] = []
     os_: list[int] = []
     oe: list[int] = []
@@ -208,39 +230,38 @@ def normalize(raw: str) -> Normalized:
             os_.extend(starts[last:i])
             oe.extend(ends[last:i])
         last = j
-        c = chars[i]
-        prev = out[-1] if out else ""
-        nxt = chars[j] if j < n else ""
-        if prev and nxt and is_cjk(prev) and is_cjk(nxt) and j - i <= 3:
-            # a short separator run between two CJK characters is obfuscation ("征 信", "爆.通"),
-            # but a single sentence mark (，。；：) is punctuation unless the word is spaced out
-            # with it ("爆,通,讯,录": the same mark again right after the next character)
-            if not (j - i == 1 and c in _SENTENCE_MARKS and not _spaced_with(chars, i, j)):
-                continue
-        if j - i == 1 and c == "。" and prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
-            out.append(".")
-            os_.append(starts[i])
-            oe.append(ends[i])
-            continue
-        for k in range(i, j):  # keep the run, collapsing spaces
-            ck = chars[k]
-            if ck == " " and out and out[-1] == " ":
-                oe[-1] = ends[k]
-                continue
-            out.append(ck)
-            os_.append(starts[k])
-            oe.append(ends[k])
+        _separator_run(chars, starts, ends, i, j, out, os_, oe)
     if last < n:
         out.extend(chars[last:n])
         os_.extend(starts[last:n])
         oe.extend(ends[last:n])
-    # trim
-    a, b = 0, len(out)
-    while a < b and out[a] == " ":
-        a += 1
-    while b > a and out[b - 1] == " ":
-        b -= 1
-    return Normalized(raw, "".join(out[a:b]), tuple(os_[a:b]), tuple(oe[a:b]), truncated, reordered)
+    return out, os_, oe
+
+
+def _separator_run(chars, starts, ends, i: int, j: int, out: list, os_: list, oe: list) -> None:
+    """The separator run chars[i:j]: dropped (obfuscation), a dot, or kept with spaces collapsed."""
+    c = chars[i]
+    prev = out[-1] if out else ""
+    nxt = chars[j] if j < len(chars) else ""
+    if prev and nxt and is_cjk(prev) and is_cjk(nxt) and j - i <= 3:
+        # a short separator run between two CJK characters is obfuscation ("征 信", "爆.通"),
+        # but a single sentence mark (，。；：) is punctuation unless the word is spaced out
+        # with it ("爆,通,讯,录": the same mark again right after the next character)
+        if not (j - i == 1 and c in _SENTENCE_MARKS and not _spaced_with(chars, i, j)):
+            return
+    if j - i == 1 and c == "。" and prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
+        out.append(".")
+        os_.append(starts[i])
+        oe.append(ends[i])
+        return
+    for k in range(i, j):  # keep the run, collapsing spaces
+        ck = chars[k]
+        if ck == " " and out and out[-1] == " ":
+            oe[-1] = ends[k]
+            continue
+        out.append(ck)
+        os_.append(starts[k])
+        oe.append(ends[k])
 
 
 _SENTENCE_MARKS = set(",。;:!?")

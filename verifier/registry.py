@@ -85,70 +85,15 @@ class Registry:
 
         lenders: dict[str, Lender] = {}
         for i, e in enumerate(entries):
-            where = f"{origin}: entry {i + 1} ({e.get('id', '?')})"
-            unknown = set(e) - _FIELDS
-            if unknown:
-                raise RegistryError(f"{where}: unknown field(s) {sorted(unknown)}")
-            for req in ("id", "name", "short", "kind"):
-                if not isinstance(e.get(req), str) or not e[req].strip():
-                    raise RegistryError(f"{where}: missing or empty '{req}'")
-            if e["kind"] not in KINDS:
-                raise RegistryError(f"{where}: kind must be one of {KINDS}")
-            if e["id"] in lenders:
+            where = f"{origin}: entry {i + 1} ({e.get('id', '?') if isinstance(e, dict) else '?'})"
+            L = _entry(e, where)
+            if L.id in lenders:
                 raise RegistryError(f"{where}: duplicate id")
-            kw = {}
-            for k in ("aliases", "products", "signatures", "never_signatures", "hotlines", "sms_senders", "domains", "apps", "sources"):
-                v = e.get(k, [])
-                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-                    raise RegistryError(f"{where}: '{k}' must be a list of strings")
-                kw[k] = tuple(x.strip() for x in v if x.strip())
-            for k in ("licensed", "never_foreign_sender"):  # "no" or "false" as text is not a boolean
-                if k in e and not isinstance(e[k], bool):
-                    raise RegistryError(f"{where}: '{k}' must be true or false, not {e[k]!r}")
-            if not isinstance(e.get("notes", ""), str):
-                raise RegistryError(f"{where}: 'notes' must be a string")
-            for k in ("hotlines", "sms_senders"):
-                bad = [x for x in kw[k] if not re.fullmatch(r"\+?[0-9][0-9 -]{1,24}", x)]
-                if bad:
-                    raise RegistryError(f"{where}: '{k}' holds something that is not a phone number: {bad[0]!r}")
-            lenders[e["id"]] = Lender(
-                id=e["id"], name=e["name"].strip(), short=e["short"].strip(), kind=e["kind"],
-                licensed=e.get("licensed", False), never_foreign_sender=e.get("never_foreign_sender", False),
-                notes=e.get("notes", ""), **kw,
-            )
+            lenders[L.id] = L
         reg = cls(lenders)
-        auto = ahocorasick.Automaton()
         for lid, L in lenders.items():
-            for nm in L.names():
-                key = normalize(nm).text
-                if len(key) < 2:
-                    continue
-                other = reg.by_name.get(key)
-                if other and other != lid:
-                    raise RegistryError(f"{origin}: name '{nm}' points to both '{other}' and '{lid}'")
-                reg.by_name[key] = lid
-            for nm in L.never_signatures:
-                reg.never_sig[normalize(nm).text] = lid
-            for h in L.hotlines:
-                reg.by_hotline[canonical(h)] = lid
-            for s in L.sms_senders:
-                reg.by_sender[canonical(s)] = lid
-            for d in L.domains:
-                # registry domains are registrable domains (eTLD+1; tests/test_registry.py checks),
-                # so no suffix-list parsing is needed at load
-                reg_dom = d.lower().strip()
-                reg.by_domain[reg_dom] = lid
-                label = reg_dom.split(".", 1)[0]
-                if len(label) >= 2:
-                    reg.brands.setdefault(label, lid)
-            for a in (*L.aliases, *L.products):
-                a2 = a.lower()
-                if a2.isascii() and a2.isalnum() and len(a2) >= 3 and " " not in a2:
-                    reg.brands.setdefault(a2, lid)
-            for h in L.hotlines:
-                c = canonical(h)
-                if len(c) == 5 and c.startswith("95"):
-                    reg.brands.setdefault(c, lid)
+            reg._index(lid, L, origin)
+        auto = ahocorasick.Automaton()
         for key, lid in reg.by_name.items():
             auto.add_word(key, (len(key), lid, key))
         for key, lid in reg.never_sig.items():
@@ -158,6 +103,39 @@ class Registry:
             auto.make_automaton()
         reg._automaton = auto
         return reg
+
+    def _index(self, lid: str, L: Lender, origin: str) -> None:
+        """Index one entry's names, signatures, numbers, domains and brand tokens."""
+        for nm in L.names():
+            key = normalize(nm).text
+            if len(key) < 2:
+                continue
+            other = self.by_name.get(key)
+            if other and other != lid:
+                raise RegistryError(f"{origin}: name '{nm}' points to both '{other}' and '{lid}'")
+            self.by_name[key] = lid
+        for nm in L.never_signatures:
+            self.never_sig[normalize(nm).text] = lid
+        for h in L.hotlines:
+            self.by_hotline[canonical(h)] = lid
+        for s in L.sms_senders:
+            self.by_sender[canonical(s)] = lid
+        for d in L.domains:
+            # registry domains are registrable domains (eTLD+1; tests/test_registry.py checks),
+            # so no suffix-list parsing is needed at load
+            reg_dom = d.lower().strip()
+            self.by_domain[reg_dom] = lid
+            label = reg_dom.split(".", 1)[0]
+            if len(label) >= 2:
+                self.brands.setdefault(label, lid)
+        for a in (*L.aliases, *L.products):
+            a2 = a.lower()
+            if a2.isascii() and a2.isalnum() and len(a2) >= 3 and " " not in a2:
+                self.brands.setdefault(a2, lid)
+        for h in L.hotlines:
+            c = canonical(h)
+            if len(c) == 5 and c.startswith("95"):
+                self.brands.setdefault(c, lid)
 
     # ---- lookups ---------------------------------------------------------------------------
     def find_names(self, text: str) -> list[NameHit]:
@@ -264,8 +242,37 @@ class Registry:
                     return self.lenders[lid]
         return None
 
-    def regulators(self) -> list[Lender]:
-        return [L for L in self.lenders.values() if L.kind in ("regulator", "complaint_channel")]
+
+def _entry(e, where: str) -> Lender:
+    """One registry entry, type-checked (errors name the file and the entry)."""
+    if not isinstance(e, dict):
+        raise RegistryError(f"{where}: an entry must be a table")
+    unknown = set(e) - _FIELDS
+    if unknown:
+        raise RegistryError(f"{where}: unknown field(s) {sorted(unknown)}")
+    for req in ("id", "name", "short", "kind"):
+        if not isinstance(e.get(req), str) or not e[req].strip():
+            raise RegistryError(f"{where}: missing or empty '{req}'")
+    if e["kind"] not in KINDS:
+        raise RegistryError(f"{where}: kind must be one of {KINDS}")
+    kw = {}
+    for k in ("aliases", "products", "signatures", "never_signatures", "hotlines", "sms_senders", "domains", "apps", "sources"):
+        v = e.get(k, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise RegistryError(f"{where}: '{k}' must be a list of strings")
+        kw[k] = tuple(x.strip() for x in v if x.strip())
+    for k in ("licensed", "never_foreign_sender"):  # "no" or "false" as text is not a boolean
+        if k in e and not isinstance(e[k], bool):
+            raise RegistryError(f"{where}: '{k}' must be true or false, not {e[k]!r}")
+    if not isinstance(e.get("notes", ""), str):
+        raise RegistryError(f"{where}: 'notes' must be a string")
+    for k in ("hotlines", "sms_senders"):
+        bad = [x for x in kw[k] if not re.fullmatch(r"\+?[0-9][0-9 -]{1,24}", x)]
+        if bad:
+            raise RegistryError(f"{where}: '{k}' holds something that is not a phone number: {bad[0]!r}")
+    return Lender(id=e["id"], name=e["name"].strip(), short=e["short"].strip(), kind=e["kind"],
+                  licensed=e.get("licensed", False), never_foreign_sender=e.get("never_foreign_sender", False),
+                  notes=e.get("notes", ""), **kw)
 
 
 def _split_tokens(label: str) -> list[str]:

@@ -25,13 +25,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, StreamingResponse
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import check, check_many
 from .checker import no_surrogates
-from .explain import SEVERITY
+from .vocabulary import SEVERITY
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_UPLOAD = 20 * 1024 * 1024          # bytes of the uploaded file
@@ -256,6 +256,15 @@ async def index(request: Request):
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
 
+async def vocabulary_js(request: Request):
+    """The shared vocabulary (labels, severity, names) as a script the page loads before app.js,
+    so the page keeps no copy of its own."""
+    from .vocabulary import as_json
+
+    body = "window.VERIFIER_VOCABULARY = " + json.dumps(as_json(), ensure_ascii=False) + ";\n"
+    return Response(body, media_type="text/javascript; charset=utf-8")
+
+
 async def api_check(request: Request):
     body, lang = await _json_body(request, MAX_JSON)
     msg = _message(body)
@@ -301,37 +310,12 @@ async def api_upload(request: Request):
     if declared is not None and declared > MAX_UPLOAD + _MULTIPART_SLACK:
         await _drain(request.receive, 0)
         raise ApiError(413, "upload_too_large")
-    received = 0
-    done = False
-
-    async def receive():  # counts the body as it streams in; stops reading past the limit or when it stalls
-        nonlocal received, done
-        msg = await _receive_in_time(request.receive)
-        if msg["type"] == "http.request":
-            received += len(msg.get("body", b""))
-            done = not msg.get("more_body", False)
-            if received > MAX_UPLOAD + _MULTIPART_SLACK:
-                raise _TooLarge()
-        return msg
-
-    limited = Request(request.scope, receive)
-    if not limited.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         raise ApiError(400, "bad_upload")
     if not _uploads.acquire(blocking=False):  # memory stays bounded: at most UPLOADS_AT_ONCE files at a time
         raise ApiError(503, "busy")
     try:
-        try:
-            form = await _InMemory(limited.headers, limited.stream(), max_files=1, max_fields=5).parse()
-        except MultiPartException:
-            raise ApiError(400, "bad_upload") from None
-        except _TooSlow:
-            raise ApiError(408, "slow") from None
-        except _TooLarge:
-            if not done:
-                await _drain(request.receive, received)
-            raise ApiError(413, "upload_too_large") from None
-        except HTTPException:  # malformed multipart
-            raise ApiError(400, "bad_upload") from None
+        form = await _upload_form(request)
         try:
             if form.get("lang") in ("zh", "en"):
                 lang = request.state.lang = form["lang"]
@@ -361,6 +345,37 @@ async def api_upload(request: Request):
             _uploads.release()
 
     return StreamingResponse(stream(), media_type="application/json")
+
+
+async def _upload_form(request: Request):
+    """The multipart form, parsed in memory while the body is counted as it streams in: reading
+    stops past the size limit (413) or when the body stalls (408)."""
+    received = 0
+    done = False
+
+    async def receive():
+        nonlocal received, done
+        msg = await _receive_in_time(request.receive)
+        if msg["type"] == "http.request":
+            received += len(msg.get("body", b""))
+            done = not msg.get("more_body", False)
+            if received > MAX_UPLOAD + _MULTIPART_SLACK:
+                raise _TooLarge()
+        return msg
+
+    limited = Request(request.scope, receive)
+    try:
+        return await _InMemory(limited.headers, limited.stream(), max_files=1, max_fields=5).parse()
+    except MultiPartException:
+        raise ApiError(400, "bad_upload") from None
+    except _TooSlow:
+        raise ApiError(408, "slow") from None
+    except _TooLarge:
+        if not done:
+            await _drain(request.receive, received)
+        raise ApiError(413, "upload_too_large") from None
+    except HTTPException:  # malformed multipart
+        raise ApiError(400, "bad_upload") from None
 
 
 class _InMemory(MultiPartParser):
@@ -490,6 +505,7 @@ def create_app(local_only: bool = False) -> Starlette:
         middleware.append(Middleware(_LocalOnly))
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
+        Route("/vocabulary.js", vocabulary_js, methods=["GET", "HEAD"]),
         Route("/api/check", api_check, methods=["POST"]),
         Route("/api/check_many", api_check_many, methods=["POST"]),
         Route("/api/upload", api_upload, methods=["POST"]),

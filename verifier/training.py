@@ -115,9 +115,9 @@ def augment(rows: list[dict], analyses: list, pl) -> tuple[list[dict], list]:
 
 # ---- scores -----------------------------------------------------------------------------------
 def decide_all(analyses, P, labels) -> list[str]:
-    from . import explain
+    from . import decision
 
-    return [explain.decide(a.hits, dict(zip(labels, map(float, p)))).label for a, p in zip(analyses, P)]
+    return [decision.decide(a.hits, dict(zip(labels, map(float, p)))).label for a, p in zip(analyses, P)]
 
 
 def topic_recall(rows: list[dict], pred: list[str]) -> dict:
@@ -187,106 +187,151 @@ def _folds(rows_tr: list[dict], quick: bool):
 
 def main(argv=None) -> int:
     args = _parse(argv)
-    import numpy as np
-    import sklearn
-    from sklearn.base import clone
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.model_selection import GroupKFold
-    from sklearn.pipeline import Pipeline
-
-    from . import analysis, features, metrics, model, timeline
+    from . import model
 
     t0 = time.time()
     files = sorted(args.corpus.glob("*.jsonl"))
     if not files:
         print(f"no corpus files in {args.corpus}", file=sys.stderr)
         return 2
-    rows, data_sha = load_corpus(files)
+    d = _prepare(args, files)
+    print(f"{len(d.rows)} messages, {len({r['family'] for r in d.rows})} families; train {len(d.tr)} (+{len(d.aug_rows)} renderings) / "
+          f"held-out {len(d.te)} ({len({r['family'] for r in d.rows_te})} families); analysed in {time.time() - t0:.1f}s", file=sys.stderr)
+    results = _select(args, d)
+    chosen = max(results, key=_rank)
+    print(f"chosen: {chosen[0]} {chosen[1]}", file=sys.stderr)
+    final = _fit_final(args, d, chosen[2])
+    labels = [str(c) for c in final.classes_]
+    held = _heldout(d, final, labels)
+    card = _card(args, d, files, chosen, results, held, labels)
+    path = model.save(final, card, args.out)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and its card in {time.time() - t0:.0f}s", file=sys.stderr)
+    return 0
+
+
+class _Data:
+    """The corpus, analysed and split: held-out families aside, training originals and their
+    style renderings (``src`` gives the original each row of ``all_rows`` comes from)."""
+
+
+def _prepare(args, files) -> _Data:
+    import numpy as np
+
+    from . import analysis, metrics, timeline
+
+    d = _Data()
+    rows, d.data_sha = load_corpus(files)
     rows = [r for r in rows if r.get("label") in metrics.LABELS and isinstance(r.get("text"), str) and r["text"].strip()]
     if args.limit:
         rows = _limit(rows, args.limit)
-    pl = analysis.default()
+    d.rows = rows
+    d.pl = pl = analysis.default()
     bursts = timeline.burst_flags((r.get("sender"), r.get("received_at")) for r in rows)
     analyses = [pl.analyze(r["text"], sender=r.get("sender"), received_at=r.get("received_at"), burst=b) for r, b in zip(rows, bursts)]
     test = np.array([heldout_family(r["family"]) for r in rows])
-    tr = [i for i in range(len(rows)) if not test[i]]
-    te = [i for i in range(len(rows)) if test[i]]
-    rows_tr, an_tr = [rows[i] for i in tr], [analyses[i] for i in tr]
-    rows_te, an_te = [rows[i] for i in te], [analyses[i] for i in te]
-    if args.no_augment:
-        aug_rows, aug_an = [], []
-    else:
-        aug_rows, aug_an = augment(rows_tr, an_tr, pl)
-    print(f"{len(rows)} messages, {len({r['family'] for r in rows})} families; train {len(tr)} (+{len(aug_rows)} renderings) / "
-          f"held-out {len(te)} ({len({r['family'] for r in rows_te})} families); analysed in {time.time() - t0:.1f}s", file=sys.stderr)
-
+    d.tr = [i for i in range(len(rows)) if not test[i]]
+    d.te = [i for i in range(len(rows)) if test[i]]
+    d.rows_tr, d.an_tr = [rows[i] for i in d.tr], [analyses[i] for i in d.tr]
+    d.rows_te, d.an_te = [rows[i] for i in d.te], [analyses[i] for i in d.te]
+    d.aug_rows, d.aug_an = ([], []) if args.no_augment else augment(d.rows_tr, d.an_tr, pl)
     # originals and their renderings, with the index of the original each comes from
-    key = {(r["family"], r.get("id")): i for i, r in enumerate(rows_tr)}
-    all_rows = rows_tr + aug_rows
-    all_an = an_tr + aug_an
-    src = np.array(list(range(len(rows_tr))) + [key[(r["family"], r.get("id"))] for r in aug_rows])
-    y_all = np.array([r["label"] for r in all_rows])
-    y_tr = np.array([r["label"] for r in rows_tr])
-    rule_ids = tuple(r.id for r in pl.rules.rules)
+    key = {(r["family"], r.get("id")): i for i, r in enumerate(d.rows_tr)}
+    d.all_rows = d.rows_tr + d.aug_rows
+    d.all_an = d.an_tr + d.aug_an
+    d.src = np.array(list(range(len(d.rows_tr))) + [key[(r["family"], r.get("id"))] for r in d.aug_rows])
+    d.y_all = np.array([r["label"] for r in d.all_rows])
+    d.y_tr = np.array([r["label"] for r in d.rows_tr])
+    d.rule_ids = tuple(r.id for r in pl.rules.rules)
+    return d
 
-    folds = list(_folds(rows_tr, args.quick))
+
+def _select(args, d: _Data) -> list:
+    """Every candidate scored by leaving one writer out: (name, params, estimator, score, per fold)."""
+    import numpy as np
+    from sklearn.base import clone
+
+    from . import features, metrics
+
     fold_feats = []
-    for name, train_m, test_m in folds:
-        fit_idx = np.where(train_m[src])[0]             # originals of the training writers, and their renderings
+    for name, train_m, test_m in _folds(d.rows_tr, args.quick):
+        fit_idx = np.where(train_m[d.src])[0]           # originals of the training writers, and their renderings
         test_idx = np.where(test_m)[0]                  # originals of the left-out writer only
-        fu = features.build_features(rule_ids, args.text_weight)
-        A = fu.fit_transform([all_an[i] for i in fit_idx])
-        B = fu.transform([an_tr[i] for i in test_idx])
+        fu = features.build_features(d.rule_ids, args.text_weight)
+        A = fu.fit_transform([d.all_an[i] for i in fit_idx])
+        B = fu.transform([d.an_tr[i] for i in test_idx])
         fold_feats.append((name, fit_idx, test_idx, A, B))
     results = []
     for cname, params, est in candidates(args.quick):
-        pred = np.empty(len(rows_tr), dtype=object)
+        pred = np.empty(len(d.rows_tr), dtype=object)
         per_fold = {}
         for name, fit_idx, test_idx, A, B in fold_feats:
-            m = clone(est).fit(A, y_all[fit_idx])
+            m = clone(est).fit(A, d.y_all[fit_idx])
             P = m.predict_proba(B)
             cls = [str(c) for c in m.classes_]
-            pred[test_idx] = decide_all([an_tr[i] for i in test_idx], P, cls)
-            per_fold[name] = metrics.score(list(y_tr[test_idx]), list(pred[test_idx]))["macro_f1"]
-        s = metrics.score(list(y_tr), list(pred))
+            pred[test_idx] = decide_all([d.an_tr[i] for i in test_idx], P, cls)
+            per_fold[name] = metrics.score(list(d.y_tr[test_idx]), list(pred[test_idx]))["macro_f1"]
+        s = metrics.score(list(d.y_tr), list(pred))
         worst = min(per_fold, key=per_fold.get)
         results.append((cname, params, est, s, per_fold))
         print(f"  CV {cname} {params}: macro-F1 {s['macro_f1']:.3f}  worst {worst} {per_fold[worst]:.3f}  "
               f"legit→scam/abusive {s['legit_called_scam_or_abusive']}  scam→legit {s['scam_called_legitimate']}", file=sys.stderr)
+    return results
 
-    def rank(r):
-        s = r[3]
-        return round(s["macro_f1"], 3) + 0.5 * min(r[4].values()) - 2 * (s["legit_called_scam_or_abusive"] or 0) - 3 * (s["scam_called_legitimate"] or 0)
 
-    cname, params, est, cv_score, cv_per_fold = max(results, key=rank)
-    print(f"chosen: {cname} {params}", file=sys.stderr)
+def _rank(r) -> float:
+    s = r[3]
+    return round(s["macro_f1"], 3) + 0.5 * min(r[4].values()) - 2 * (s["legit_called_scam_or_abusive"] or 0) - 3 * (s["scam_called_legitimate"] or 0)
 
-    groups = np.array([r["family"] for r in all_rows])
+
+def _fit_final(args, d: _Data, est):
+    import numpy as np
+    from sklearn.base import clone
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.model_selection import GroupKFold
+    from sklearn.pipeline import Pipeline
+
+    from . import features
+
+    groups = np.array([r["family"] for r in d.all_rows])
     calibrated = CalibratedClassifierCV(clone(est), method="sigmoid",
-                                        cv=list(GroupKFold(n_splits=3 if args.quick else 5).split(all_an, y_all, groups)))
-    final = Pipeline([("features", features.build_features(rule_ids, args.text_weight)), ("clf", calibrated)])
-    final.fit(all_an, y_all)
-    labels = [str(c) for c in final.classes_]
+                                        cv=list(GroupKFold(n_splits=3 if args.quick else 5).split(d.all_an, d.y_all, groups)))
+    final = Pipeline([("features", features.build_features(d.rule_ids, args.text_weight)), ("clf", calibrated)])
+    final.fit(d.all_an, d.y_all)
+    return final
 
-    held = {}
-    if rows_te:
-        plain = [pl.analyze(r["text"], sender=r.get("sender")) for r in rows_te]
-        shifted = [shifted_row(pl, r, a)[1] for r, a in zip(rows_te, plain)]
-        gold = [r["label"] for r in rows_te]
-        for name, an in (("text_and_sender_only", plain), ("with_time", an_te), ("style_shifted", shifted)):
-            pred = decide_all(an, final.predict_proba(an), labels)
-            held[name] = metrics.score(gold, pred)
-            held[name]["topics"] = topic_recall(rows_te, pred)
-            print(f"held-out, {name}:\n" + metrics.format_report(held[name]), file=sys.stderr)
-        held["gap_plain_vs_shifted"] = round(held["text_and_sender_only"]["macro_f1"] - held["style_shifted"]["macro_f1"], 4)
-        print(f"held-out topics: {json.dumps(held['text_and_sender_only']['topics'])}", file=sys.stderr)
 
+def _heldout(d: _Data, final, labels) -> dict:
+    """Scores on the held-out families: as pasted (text and sender), with times, style-shifted."""
+    from . import metrics
+
+    held: dict = {}
+    if not d.rows_te:
+        return held
+    plain = [d.pl.analyze(r["text"], sender=r.get("sender")) for r in d.rows_te]
+    shifted = [shifted_row(d.pl, r, a)[1] for r, a in zip(d.rows_te, plain)]
+    gold = [r["label"] for r in d.rows_te]
+    for name, an in (("text_and_sender_only", plain), ("with_time", d.an_te), ("style_shifted", shifted)):
+        pred = decide_all(an, final.predict_proba(an), labels)
+        held[name] = metrics.score(gold, pred)
+        held[name]["topics"] = topic_recall(d.rows_te, pred)
+        print(f"held-out, {name}:\n" + metrics.format_report(held[name]), file=sys.stderr)
+    held["gap_plain_vs_shifted"] = round(held["text_and_sender_only"]["macro_f1"] - held["style_shifted"]["macro_f1"], 4)
+    print(f"held-out topics: {json.dumps(held['text_and_sender_only']['topics'])}", file=sys.stderr)
+    return held
+
+
+def _card(args, d: _Data, files, chosen, results, held, labels) -> dict:
     import jieba
     import joblib
+    import numpy as np
     import scipy
+    import sklearn
 
+    from . import decision, model
     from .resources import registry_dir, rules_dir
 
+    cname, params, _, _, cv_per_fold = chosen
+    rows, rows_te, rule_ids, files = d.rows, d.rows_te, d.rule_ids, files
     card = {
         "name": "verifier collection-SMS classifier",
         "labels": labels,
@@ -298,18 +343,16 @@ def main(argv=None) -> int:
                      "sender class when a sender is given, lender kind",
                      "jieba word 1-2-gram TF-IDF of the masked normalised text",
                      "nothing about length, signature or whether a sender was given"],
-        "decision": {"unsure_below": _explain().UNSURE_BELOW, "guard_weight": _explain().GUARD_WEIGHT,
-                     "hard_rules": "a hard scam rule decides alone unless a scam warning defuses it",
-                     "suspicious_needs_reason": "a suspicious call with no risky rule is legitimate (no risk found)"},
+        "decision": {**decision.THRESHOLDS, "rules": decision.RULES_OF_DECISION},
         "seed": SEED,
-        "training_data": {"files": [p.name for p in files], "sha256": data_sha, "messages": len(rows),
-                          "families": len({r["family"] for r in rows}), "train_messages": len(tr),
-                          "renderings": len(aug_rows), "heldout_messages": len(te),
+        "training_data": {"files": [p.name for p in files], "sha256": d.data_sha, "messages": len(rows),
+                          "families": len({r["family"] for r in rows}), "train_messages": len(d.tr),
+                          "renderings": len(d.aug_rows), "heldout_messages": len(d.te),
                           "heldout_families": len({r["family"] for r in rows_te}),
                           "heldout_rule": f"sha1(family) % {HELDOUT_BUCKETS} == 0", "limit": args.limit,
                           "writers": sorted({r.get("writer") or "?" for r in rows})},
         "rules": {"count": len(rule_ids), "sha256": model.sha256_dir(rules_dir(), "*.toml")},
-        "registry": {"entries": len(pl.registry.lenders), "sha256": model.sha256_dir(registry_dir(), "*.toml")},
+        "registry": {"entries": len(d.pl.registry.lenders), "sha256": model.sha256_dir(registry_dir(), "*.toml")},
         "cv": {"scheme": "family-grouped 3-fold" if args.quick or len(cv_per_fold) < 3 or "fold0" in cv_per_fold else "leave one writer out",
                "candidates": [{"model": n, "params": p, "macro_f1": s["macro_f1"], "worst_fold": min(pf.values()),
                                "legit_called_scam_or_abusive": s["legit_called_scam_or_abusive"],
@@ -319,12 +362,5 @@ def main(argv=None) -> int:
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
                      "scipy": scipy.__version__, "joblib": joblib.__version__, "jieba": getattr(jieba, "__version__", "?")},
     }
-    path = model.save(final, card, args.out)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and its card in {time.time() - t0:.0f}s", file=sys.stderr)
-    return 0
+    return card
 
-
-def _explain():
-    from . import explain
-
-    return explain

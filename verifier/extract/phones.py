@@ -32,7 +32,6 @@ class Phone:
     end: int
     digits: str         # digits only, "+" kept for foreign numbers, 86 prefix removed
     kind: str           # one of the classes above
-    carrier: str = ""   # for SMS ports, where the prefix tells it
 
 
 def _digits(s: str) -> str:
@@ -137,12 +136,12 @@ def _one(view: str, s: int, raw: str) -> Phone | None:
         return None  # a decimal number (12500.15)
     if re.fullmatch(r"(19|20)[0-9]{2}", d) or re.fullmatch(r"20[0-9]{6}", d):
         return None  # years, dates written 20260520
-    kind, carrier = classify(raw)
+    kind, _ = classify(raw)
     if kind == MALFORMED:
         return None
     if kind == SERVICE and not re.fullmatch(r"9[56][0-9]{3,6}|10[0-9]{3,6}|12[0-9]{3}|0[1-9][0-9]{1,2}-?(?:9[56][0-9]{3,4}|1[0-2][0-9]{3})|96110", d):
         return None
-    return Phone(s, e, canonical(raw) if kind != FOREIGN else _digits(raw), kind, carrier)
+    return Phone(s, e, canonical(raw) if kind != FOREIGN else _digits(raw), kind)
 
 
 def digit_view(text: str) -> str:

@@ -14,8 +14,12 @@ from typing import Mapping, Sequence
 
 from ..vocabulary import LABELS, PREDICATES, TOPICS
 
-_KEYS = {"id", "label", "weight", "hard", "defuses_hard", "basis", "zh", "en", "keywords", "patterns", "context", "window",
+_KEYS = {"id", "label", "weight", "role", "basis", "zh", "en", "keywords", "patterns", "context", "window",
          "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent", "topic"}
+# what a rule may do besides being a feature of the model (the decision layer reads these, never
+# the weight): "hard" decides "scam" alone; "guard" turns a "legitimate" call into "suspicious";
+# "defuse" marks a legitimate context (a scam WARNING) in which hard rules may not decide alone
+ROLES = {"signal": LABELS, "hard": ("scam",), "guard": ("scam", "abusive"), "defuse": ("legitimate",)}
 _FORBIDDEN_RE = re.compile(r"\\[bBwW]")
 
 
@@ -23,75 +27,72 @@ class RuleError(ValueError):
     pass
 
 
+class _Unknown(Exception):
+    """The start of a pattern cannot be told."""
+
+
+def _chars_of(op, av) -> list[str]:
+    """The characters one literal or character set can match."""
+    import re._constants as C
+
+    if op is C.LITERAL:
+        return [chr(av)]
+    if op is C.IN:
+        out: list[str] = []
+        for o, a in av:
+            if o is C.LITERAL:
+                out.append(chr(a))
+            elif o is C.RANGE and a[1] - a[0] <= 64:
+                out.extend(chr(x) for x in range(a[0], a[1] + 1))
+            else:
+                raise _Unknown
+        return out
+    raise _Unknown
+
+
+def _prefix_walk(items, heads: set[str], k: int, limit: int) -> tuple[set[str], set[str]]:
+    """(closed, open): prefixes that are final (k long, or cut where the pattern becomes
+    uncertain) and prefixes that consumed all of ``items`` and may grow with what follows."""
+    import re._constants as C
+
+    closed = {h for h in heads if len(h) >= k}
+    open_ = {h for h in heads if len(h) < k}
+    for op, av in items:
+        if not open_:
+            break
+        if op in (C.LITERAL, C.IN):
+            cs = _chars_of(op, av)
+            open_ = {h + c for h in open_ for c in cs}
+        elif op is C.SUBPATTERN:
+            c_, open_ = _prefix_walk(av[3], open_, k, limit)
+            closed |= c_
+        elif op is C.BRANCH:
+            walks = [_prefix_walk(alt, open_, k, limit) for alt in av[1]]
+            closed |= set().union(*(c_ for c_, _ in walks))
+            open_ = set().union(*(o_ for _, o_ in walks))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            # at least one occurrence: its prefixes are certain; what follows is not
+            c_, o_ = _prefix_walk(av[2], open_, k, limit)
+            return closed | c_ | o_, set()
+        elif op is C.AT and open_ == {""}:
+            continue  # ^ at the very start
+        else:
+            return closed | open_, set()  # optional or unknown part: the prefixes end here
+        if len(open_) + len(closed) > limit:
+            raise _Unknown
+        closed |= {h for h in open_ if len(h) >= k}
+        open_ = {h for h in open_ if len(h) < k}
+    return closed, open_
+
+
 def start_prefixes(pattern: str, k: int = 2, limit: int = 600) -> frozenset[str] | None:
     """Strings (of up to ``k`` characters) one of which every match of ``pattern`` starts with,
     or None when that cannot be told (classes like ., \\d, negated sets, an optional start…).
     A message containing none of them cannot match, so the regex is not run at all."""
-    import re._constants as C
     import re._parser as P
 
-    class Unknown(Exception):
-        pass
-
-    def chars_of(op, av) -> list[str]:
-        if op is C.LITERAL:
-            return [chr(av)]
-        if op is C.IN:
-            out: list[str] = []
-            for o, a in av:
-                if o is C.LITERAL:
-                    out.append(chr(a))
-                elif o is C.RANGE and a[1] - a[0] <= 64:
-                    out.extend(chr(x) for x in range(a[0], a[1] + 1))
-                else:
-                    raise Unknown
-            return out
-        raise Unknown
-
-    def seq(items, heads: set[str]) -> tuple[set[str], set[str]]:
-        """(closed, open): prefixes that are final (k long, or cut where the pattern becomes
-        uncertain) and prefixes that consumed all of ``items`` and may grow with what follows."""
-        closed = {h for h in heads if len(h) >= k}
-        open_ = {h for h in heads if len(h) < k}
-        for op, av in items:
-            if not open_:
-                break
-            if op in (C.LITERAL, C.IN):
-                cs = chars_of(op, av)
-                open_ = {h + c for h in open_ for c in cs}
-            elif op is C.SUBPATTERN:
-                c_, o_ = seq(av[3], open_)
-                closed |= c_
-                open_ = o_
-            elif op is C.BRANCH:
-                nc: set[str] = set()
-                no: set[str] = set()
-                for alt in av[1]:
-                    c_, o_ = seq(alt, open_)
-                    nc |= c_
-                    no |= o_
-                closed |= nc
-                open_ = no
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-                # at least one occurrence: its prefixes are certain; what follows is not
-                c_, o_ = seq(av[2], open_)
-                closed |= c_ | o_
-                open_ = set()
-                break
-            elif op is C.AT and open_ == {""}:
-                continue  # ^ at the very start
-            else:
-                closed |= open_  # optional or unknown part: the prefixes end here
-                open_ = set()
-                break
-            if len(open_) + len(closed) > limit:
-                raise Unknown
-            closed |= {h for h in open_ if len(h) >= k}
-            open_ = {h for h in open_ if len(h) < k}
-        return closed, open_
-
     try:
-        closed, open_ = seq(P.parse(pattern), {""})
+        closed, open_ = _prefix_walk(P.parse(pattern), {""}, k, limit)
     except Exception:
         return None
     pre = closed | open_
@@ -119,8 +120,8 @@ class Example:
 class Rule:
     id: str
     label: str
-    weight: float
-    hard: bool
+    weight: float             # the hand-set prior: a feature of the model and the evidence's rank
+    role: str                 # ROLES: what the rule may decide on its own
     basis: str
     zh: str
     en: str
@@ -138,8 +139,19 @@ class Rule:
     examples_silent: tuple[Example, ...]
     file: str = ""
     regex: re.Pattern | None = None  # the patterns, compiled as one alternation
-    defuses_hard: bool = False  # a legitimate context (a scam WARNING) in which hard rules may not decide alone
     topic: str = ""  # the fraud family it detects (TOPICS), if any
+
+    @property
+    def hard(self) -> bool:
+        return self.role == "hard"
+
+    @property
+    def guard(self) -> bool:
+        return self.role == "guard"
+
+    @property
+    def defuses_hard(self) -> bool:
+        return self.role == "defuse"
 
     @property
     def has_matchers(self) -> bool:
@@ -213,6 +225,43 @@ def _examples(where: str, v, key: str) -> tuple[Example, ...]:
     return tuple(out)
 
 
+def _compiled(where: str, pats: tuple[str, ...]) -> re.Pattern | None:
+    """The rule's patterns as one compiled alternation; compiled singly only to name a bad one."""
+    for p in pats:
+        if _FORBIDDEN_RE.search(p):
+            raise RuleError(f"{where}: pattern {p!r} uses \\b/\\w, which breaks on CJK text")
+    if not pats:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in pats))
+    except re.error:
+        for p in pats:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise RuleError(f"{where}: bad pattern {p!r}: {e}") from None
+        raise RuleError(f"{where}: the patterns do not combine into one expression") from None
+
+
+def _kind(where: str, d: dict) -> tuple[str, float, str, str]:
+    """(label, weight, role, topic) of a rule, checked."""
+    label = d.get("label")
+    if label not in LABELS:
+        raise RuleError(f"{where}: 'label' must be one of {LABELS}")
+    weight = _typed(where, d, "weight", float, 1.0)
+    if not 0 < weight <= 5:
+        raise RuleError(f"{where}: 'weight' must be a number in (0, 5]")
+    role = _typed(where, d, "role", str, "signal")
+    if role not in ROLES:
+        raise RuleError(f"{where}: 'role' must be one of {tuple(ROLES)}")
+    if label not in ROLES[role]:
+        raise RuleError(f"{where}: a {label} rule cannot have the role {role!r} (only {', '.join(ROLES[role])})")
+    topic = _typed(where, d, "topic", str, "")
+    if topic and topic not in TOPICS:
+        raise RuleError(f"{where}: 'topic' must be one of {TOPICS}")
+    return label, weight, role, topic
+
+
 def parse_rule(d: dict, file: str = "", phrases: Mapping[str, tuple[str, ...]] | None = None) -> Rule:
     phrases = phrases or {}
     rid = d.get("id")
@@ -222,41 +271,14 @@ def parse_rule(d: dict, file: str = "", phrases: Mapping[str, tuple[str, ...]] |
     unknown = set(d) - _KEYS
     if unknown:
         raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}")
-    label = d.get("label")
-    if label not in LABELS:
-        raise RuleError(f"{where}: 'label' must be one of {LABELS}")
-    weight = _typed(where, d, "weight", float, 1.0)
-    if not 0 < weight <= 5:
-        raise RuleError(f"{where}: 'weight' must be a number in (0, 5]")
-    hard = _typed(where, d, "hard", bool, False)
-    if hard and label != "scam":
-        raise RuleError(f"{where}: only scam rules may be hard")
-    topic = _typed(where, d, "topic", str, "")
-    if topic and topic not in TOPICS:
-        raise RuleError(f"{where}: 'topic' must be one of {TOPICS}")
-    defuses = _typed(where, d, "defuses_hard", bool, False)
+    label, weight, role, topic = _kind(where, d)
     for k in ("basis", "scope"):
         _typed(where, d, k, str, "")
-    if defuses and label != "legitimate":
-        raise RuleError(f"{where}: only legitimate rules may defuse hard rules")
     for k in ("zh", "en"):
         if not isinstance(d.get(k), str) or not d[k].strip():
             raise RuleError(f"{where}: missing explanation '{k}'")
     pats = _list(where, d.get("patterns"), "patterns")
-    for p in pats:
-        if _FORBIDDEN_RE.search(p):
-            raise RuleError(f"{where}: pattern {p!r} uses \\b/\\w, which breaks on CJK text")
-    regex = None
-    if pats:
-        try:  # one compiled alternation per rule; compile singly only to name a bad pattern
-            regex = re.compile("|".join(f"(?:{p})" for p in pats))
-        except re.error:
-            for p in pats:
-                try:
-                    re.compile(p)
-                except re.error as e:
-                    raise RuleError(f"{where}: bad pattern {p!r}: {e}") from None
-            raise RuleError(f"{where}: the patterns do not combine into one expression") from None
+    regex = _compiled(where, pats)
     when = _list(where, d.get("when"), "when")
     when_not = _list(where, d.get("when_not"), "when_not")
     for p in (*when, *when_not):
@@ -273,14 +295,14 @@ def parse_rule(d: dict, file: str = "", phrases: Mapping[str, tuple[str, ...]] |
     if scope not in ("text", "signature"):
         raise RuleError(f"{where}: scope must be 'text' or 'signature'")
     return Rule(
-        id=rid, label=label, weight=float(weight), hard=hard, basis=str(d.get("basis", "")),
+        id=rid, label=label, weight=float(weight), role=role, basis=str(d.get("basis", "")),
         zh=d["zh"].strip(), en=d["en"].strip(), keywords=keywords, patterns=tuple(pats), regex=regex,
         context=_list(where, d.get("context"), "context", phrases), window=window,
         negations=_list(where, d.get("negations"), "negations", phrases), negation_window=negation_window,
         unless=_list(where, d.get("unless"), "unless", phrases), scope=scope, when=when, when_not=when_not,
         examples_fire=_examples(where, d.get("examples_fire", []), "examples_fire"),
         examples_silent=_examples(where, d.get("examples_silent", []), "examples_silent"),
-        file=file, defuses_hard=defuses, topic=topic,
+        file=file, topic=topic,
     )
 
 

@@ -3,8 +3,9 @@
 "use strict";
 
 (function () {
-  const LABELS = ["scam", "abusive", "suspicious", "legitimate"];   // most risky first
-  const RISK = { scam: 3, abusive: 2, suspicious: 1, legitimate: 0 };
+  const VOCAB = window.VERIFIER_VOCABULARY;   // served by /vocabulary.js from verifier/vocabulary.py
+  const LABELS = VOCAB.labels;                // most risky first
+  const RISK = VOCAB.severity;
   const ICONS = { scam: "✖", abusive: "!", suspicious: "?", legitimate: "✔" };
   const MAX_UPLOAD = 20 * 1024 * 1024;
   // invented example messages (one per kind; their names are in T[lang].examples)
@@ -35,7 +36,7 @@
       rowHint: "按风险从高到低排列。点一行查看完整的判断和建议。",
       colRisk: "结果", colConf: "把握", colSender: "发件号码", colTime: "时间", colText: "短信",
       disclaimer: "本工具仅供参考，不能代替放贷机构的官方渠道。遇到诈骗请拨打 110 报警，反诈咨询 96110。",
-      labels: { scam: "诈骗", abusive: "违规催收", suspicious: "可疑", legitimate: "正规" },
+      labels: VOCAB.label_names.zh,
       conf: "判断把握", confWords: { high: "高", medium: "中", low: "低" },
       claims: "自称来自", hotline: "官方客服", unlicensed: "（注意：登记信息显示它没有放贷牌照）",
       message: "短信原文", legendRisk: "黄色：危险信号", legendGood: "绿色：正规特征",
@@ -76,7 +77,7 @@
       rowHint: "Sorted by risk, highest first. Click a row for the full verdict and advice.",
       colRisk: "Result", colConf: "Confidence", colSender: "Sender", colTime: "Time", colText: "Message",
       disclaimer: "This tool gives advice only; it does not replace the lender's official channel. For fraud call the police on 110; anti-fraud advice: 96110.",
-      labels: { scam: "Scam", abusive: "Abusive", suspicious: "Suspicious", legitimate: "Legitimate" },
+      labels: Object.fromEntries(Object.entries(VOCAB.label_names.en).map(([k, v]) => [k, v[0].toUpperCase() + v.slice(1)])),
       conf: "Confidence", confWords: { high: "high", medium: "medium", low: "low" },
       claims: "Claims to be from", hotline: "official hotline", unlicensed: " (note: the registry lists no lending licence)",
       message: "The message", legendRisk: "yellow: warning sign", legendGood: "green: sign of a genuine notice",
