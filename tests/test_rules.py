@@ -126,61 +126,72 @@ def test_duplicate_rule_ids_rejected(tmp_path):
         load_rules(_write(tmp_path, body))
 
 
-@pytest.mark.parametrize("pattern,text,can", [
-    ("(?:提供|告知)验证码", "请告知验证码", True),
-    ("(?:提供|告知)验证码", "您的账单已出", False),
-    ("[0-9]{3}元", "共计500元", True),
-    ("a?b", "b", True),
-    (".{0,3}上门", "今天上门", True),
+@pytest.mark.parametrize("pattern,literals", [
+    ("(?:提供|告知)验证码", {"提供验证码", "告知验证码"}),     # a run goes through groups of fixed strings
+    ("(?:提供|告知)[^。]{0,6}", {"提供", "告知"}),
+    ("(?:ab|c)d", {"abd", "cd"}),
+    ("(?:ab|c.)d", {"d"}),
+    ("[0-9]{3}元", {"元"}),
+    ("加(?:qq|微信)[0-9]{5,}", {"加qq", "加微信"}),
+    ("(?:上门|到家)+拜访", {"拜访"}),
+    ("征[信心]修复", {"征信修复", "征心修复"}),
+    ("a?b", {"b"}),
+    (".{0,3}", None),
+    ("(?:x)?", None),
+    ("(?i)abc", None),                                   # case-insensitive: no gate
+    ("(?=上门)", None),
 ])
-def test_first_chars_prefilter_is_safe(pattern, text, can):
+def test_required_literals(pattern, literals):
+    from verifier.rules.engine import required_literals
+
+    got = required_literals(pattern)
+    assert (None if got is None else set(got)) == literals
+
+
+@pytest.mark.parametrize("pattern,text", [
+    ("(?:提供|告知)验证码", "请告知验证码"), ("征[信心]修复", "征心修复服务"), ("加(?:qq|微信)[0-9]{5,}", "加微信123456"),
+    ("[0-9]{3}元", "共计500元"), ("(?:ab|c)d", "xxcd"), ("(?:上门|到家)+拜访", "到家上门拜访"),
+])
+def test_a_match_always_holds_one_of_its_required_literals(pattern, text):
     import re
 
-    from verifier.rules.engine import first_chars
+    from verifier.rules.engine import required_literals
 
-    fc = first_chars(pattern)
-    if fc is None:
-        return  # unknown: the regex always runs
-    assert (not fc.isdisjoint(set(text))) == can
-    if re.search(pattern, text):
-        assert not fc.isdisjoint(set(text))
+    m = re.search(pattern, text)
+    assert m and any(lit in m.group(0) for lit in required_literals(pattern))
 
 
-def test_prefix_prefilter_changes_no_hit(pipeline):
-    """The start-prefix prefilter only skips regexes that cannot match: same hits without it."""
+def test_literal_gate_changes_no_hit(pipeline):
+    """The literal gate only skips regexes that cannot match: the same hits without it, on every
+    rule example and every corpus and evaluation message. Every pattern rule is gated."""
+    import json
+    from pathlib import Path
+
     from verifier.rules.engine import Doc
 
     rs = pipeline.rules
+    assert all(lits is not None for r, lits in zip(rs.rules, rs._literals) if r.regex is not None)
+    texts = [(ex.text, ex.sender, ex.received_at, ex.burst) for r in rs.rules for ex in (*r.examples_fire, *r.examples_silent)]
+    data = Path(__file__).resolve().parent.parent / "data"
+    for f in sorted(data.glob("corpus/*.jsonl")) + sorted(data.glob("eval/*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                texts.append((r["text"], r.get("sender"), r.get("received_at"), False))
     docs = []
-    for r in rs.rules:
-        for ex in (*r.examples_fire, *r.examples_silent):
-            a = pipeline.analyze(ex.text, sender=ex.sender, received_at=ex.received_at, burst=ex.burst)
-            docs.append(Doc(a.text, a.facts, a.found.signature_spans))
+    for text, sender, when, burst in texts:
+        a = pipeline.analyze(text, sender=sender, received_at=when, burst=burst)
+        docs.append(Doc(a.text, a.facts, a.found.signature_spans))
 
     def hits():
         return [sorted((h.rule.id, h.start, h.end) for h in rs.run(d)) for d in docs]
 
-    with_filter = hits()
-    saved = rs._prefixes
+    gated = hits()
     try:
-        rs._prefixes = [None] * len(saved)
-        assert hits() == with_filter
+        rs._gate = False
+        assert hits() == gated
     finally:
-        rs._prefixes = saved
-
-
-@pytest.mark.parametrize("pattern,prefixes", [
-    ("(?:提供|告知)验证码", {"提供", "告知"}),
-    ("(?:a(?:x)?)b", {"a"}),
-    ("(?:ab|c)d", {"ab", "cd"}),
-    ("a?b", None),
-    (".{0,3}上门", None),
-])
-def test_start_prefixes(pattern, prefixes):
-    from verifier.rules.engine import start_prefixes
-
-    got = start_prefixes(pattern)
-    assert (None if got is None else set(got)) == prefixes
+        rs._gate = True
 
 
 def test_every_fraud_family_has_its_rules():

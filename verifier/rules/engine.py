@@ -28,7 +28,7 @@ class RuleError(ValueError):
 
 
 class _Unknown(Exception):
-    """The start of a pattern cannot be told."""
+    """What a pattern must contain cannot be told."""
 
 
 def _chars_of(op, av) -> list[str]:
@@ -45,66 +45,102 @@ def _chars_of(op, av) -> list[str]:
             elif o is C.RANGE and a[1] - a[0] <= 64:
                 out.extend(chr(x) for x in range(a[0], a[1] + 1))
             else:
-                raise _Unknown
+                raise _Unknown  # \d, a negated set, a wide range…
         return out
     raise _Unknown
 
 
-def _prefix_walk(items, heads: set[str], k: int, limit: int) -> tuple[set[str], set[str]]:
-    """(closed, open): prefixes that are final (k long, or cut where the pattern becomes
-    uncertain) and prefixes that consumed all of ``items`` and may grow with what follows."""
+def _better(a: frozenset[str], b: frozenset[str] | None) -> bool:
+    """Is literal set ``a`` a more selective gate than ``b`` (longer shortest member, then fewer)?"""
+    if b is None:
+        return True
+    return (min(map(len, a)), -len(a)) > (min(map(len, b)), -len(b))
+
+
+def _fixed(op, av, limit: int) -> list[str] | None:
+    """The strings an element can match when it is fixed ("a", [ab], (?:qq|微信)), else None."""
     import re._constants as C
 
-    closed = {h for h in heads if len(h) >= k}
-    open_ = {h for h in heads if len(h) < k}
-    for op, av in items:
-        if not open_:
-            break
+    try:
         if op in (C.LITERAL, C.IN):
-            cs = _chars_of(op, av)
-            open_ = {h + c for h in open_ for c in cs}
-        elif op is C.SUBPATTERN:
-            c_, open_ = _prefix_walk(av[3], open_, k, limit)
-            closed |= c_
+            return _chars_of(op, av)
+        if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+            return _fixed_seq(av[3], limit)
+        if op is C.BRANCH:
+            out: list[str] = []
+            for alt in av[1]:
+                part = _fixed_seq(alt, limit)
+                if part is None:
+                    return None
+                out += part
+            return out if len(out) <= limit else None
+    except _Unknown:
+        return None
+    return None
+
+
+def _fixed_seq(items, limit: int) -> list[str] | None:
+    out = [""]
+    for op, av in items:
+        part = _fixed(op, av, limit)
+        if part is None:
+            return None
+        out = [h + c for h in out for c in part]
+        if len(out) > limit:
+            return None
+    return out
+
+
+def _required(items, limit: int) -> frozenset[str] | None:
+    """A set of strings one of which every match of the sequence ``items`` contains (the most
+    selective such set found), or None."""
+    import re._constants as C
+
+    best: frozenset[str] | None = None
+    run: set[str] = {""}
+
+    def consider(lits) -> None:
+        nonlocal best
+        if lits and "" not in lits and len(lits) <= limit and _better(frozenset(lits), best):
+            best = frozenset(lits)
+
+    for op, av in items:
+        cs = _fixed(op, av, limit)
+        if cs is not None:  # a run of fixed strings (literals, small sets, groups of them): every match holds one
+            grown = {h + c for h in run for c in cs}
+            if len(grown) > limit:
+                consider(run)
+                grown = set(cs)
+            run = grown
+            continue
+        consider(run)
+        run = {""}
+        if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+            consider(_required(av[3], limit))
         elif op is C.BRANCH:
-            walks = [_prefix_walk(alt, open_, k, limit) for alt in av[1]]
-            closed |= set().union(*(c_ for c_, _ in walks))
-            open_ = set().union(*(o_ for _, o_ in walks))
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-            # at least one occurrence: its prefixes are certain; what follows is not
-            c_, o_ = _prefix_walk(av[2], open_, k, limit)
-            return closed | c_ | o_, set()
-        elif op is C.AT and open_ == {""}:
-            continue  # ^ at the very start
-        else:
-            return closed | open_, set()  # optional or unknown part: the prefixes end here
-        if len(open_) + len(closed) > limit:
-            raise _Unknown
-        closed |= {h for h in open_ if len(h) >= k}
-        open_ = {h for h in open_ if len(h) < k}
-    return closed, open_
+            alts = [_required(alt, limit) for alt in av[1]]
+            if all(x is not None for x in alts):
+                consider(frozenset().union(*alts))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            consider(_required(av[2], limit))
+        # anything else (., \d, an optional part, a look-around, ^ $) requires nothing here
+    consider(run)
+    return best
 
 
-def start_prefixes(pattern: str, k: int = 2, limit: int = 600) -> frozenset[str] | None:
-    """Strings (of up to ``k`` characters) one of which every match of ``pattern`` starts with,
-    or None when that cannot be told (classes like ., \\d, negated sets, an optional start…).
-    A message containing none of them cannot match, so the regex is not run at all."""
+def required_literals(pattern: str, limit: int = 64) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when that cannot be told.
+    A message containing none of them cannot match, so the regex is not run at all (the literal
+    gate: all rules' literals are found in one Aho-Corasick pass)."""
     import re._parser as P
 
     try:
-        closed, open_ = _prefix_walk(P.parse(pattern), {""}, k, limit)
-    except Exception:
+        tree = P.parse(pattern)
+        if tree.state.flags & re.IGNORECASE:
+            return None
+        return _required(list(tree), limit)
+    except (_Unknown, re.error, RecursionError):
         return None
-    pre = closed | open_
-    if not pre or "" in pre or len(pre) > limit:
-        return None
-    return frozenset(pre)
-
-
-def first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with, or None when that cannot be told."""
-    pre = start_prefixes(pattern, k=1)
-    return None if pre is None else frozenset(p[0] for p in pre)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +342,22 @@ def parse_rule(d: dict, file: str = "", phrases: Mapping[str, tuple[str, ...]] |
     )
 
 
+def _gate_automaton(literals):
+    """One Aho-Corasick automaton over every rule's required literals: literal → rule indices."""
+    import ahocorasick
+
+    by_lit: dict[str, list[int]] = {}
+    for i, lits in enumerate(literals):
+        for lit in lits or ():
+            by_lit.setdefault(lit, []).append(i)
+    auto = ahocorasick.Automaton()
+    for lit, idx in by_lit.items():
+        auto.add_word(lit, tuple(idx))
+    if len(auto):
+        auto.make_automaton()
+    return auto
+
+
 @dataclass
 class RuleSet:
     rules: list[Rule]
@@ -350,17 +402,14 @@ class RuleSet:
         self._neg_norm = [tuple(normalize(c).text for c in r.negations) for r in self.rules]
         self._neg_max = [max((len(n) for n in negs), default=0) for negs in self._neg_norm]
         self._combined = [r.regex for r in self.rules]
+        # the literal gate: a regex runs only when the message holds a string its match must contain
+        self._literals = [required_literals(r.regex.pattern) if r.regex is not None else None for r in self.rules]
+        self._gate_auto = _gate_automaton(self._literals)
+        pattern_free = [i for i in self._pattern_rules if not self.rules[i].when]
+        self._free_gated = frozenset(i for i in pattern_free if self._literals[i] is not None)
+        self._free_always = [i for i in pattern_free if self._literals[i] is None]
         # rules gated by predicates are looked up by their first predicate, so a message only
         # visits the rules whose gate can open
-        self._first = [first_chars(r.regex.pattern) if r.regex is not None else None for r in self.rules]
-        self._prefixes = [start_prefixes(r.regex.pattern) if r.regex is not None else None for r in self.rules]
-        self._pattern_free = [i for i in self._pattern_rules if not self.rules[i].when]
-        # ungated pattern rules indexed by the characters their matches can start with
-        self._free_always = [i for i in self._pattern_free if self._first[i] is None]
-        self._free_by_char: dict[str, list[int]] = {}
-        for i in self._pattern_free:
-            for c in self._first[i] or ():
-                self._free_by_char.setdefault(c, []).append(i)
         self._pattern_by_pred: dict[str, list[int]] = {}
         for i in self._pattern_rules:
             if self.rules[i].when:
@@ -368,6 +417,8 @@ class RuleSet:
         self._only_when_by_pred: dict[str, list[int]] = {}
         for i in self._only_when:
             self._only_when_by_pred.setdefault(self.rules[i].when[0], []).append(i)
+
+    _gate = True  # the literal gate (tests switch it off to show it changes no hit)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -405,23 +456,16 @@ class RuleSet:
                 for i in idx:
                     if i not in silenced:
                         cands.setdefault(i, []).append((end - n + 1, end + 1))
-        chars = set(text)
-        bigrams = None
-        free = set(self._free_always)
-        by_char = self._free_by_char
-        for c in chars:
-            lst = by_char.get(c)
-            if lst:
-                free.update(lst)
+        present: set[int] = set()  # rules whose required literal occurs in the text
+        if self._gate and len(self._gate_auto):
+            for _, idx in self._gate_auto.iter(text):
+                present.update(idx)
+        free = self._free_always + list(present & self._free_gated if self._gate else self._free_gated)
         for i in self._gated(free, self._pattern_by_pred, facts):
             if i in silenced or not self._predicates_ok(self.rules[i], facts):
                 continue  # predicates first: cheaper than the regex
-            pre = self._prefixes[i]
-            if pre is not None:
-                if bigrams is None:
-                    bigrams = {text[j:j + 2] for j in range(len(text) - 1)} | chars
-                if pre.isdisjoint(bigrams):
-                    continue  # no string a match could start with
+            if self._gate and self._literals[i] is not None and i not in present:
+                continue  # the text holds none of the strings a match must contain
             for m in self._combined[i].finditer(text):
                 if m.end() > m.start():
                     cands.setdefault(i, []).append((m.start(), m.end()))
