@@ -142,7 +142,7 @@ def test_duplicate_rule_ids_rejected(tmp_path):
     ("(?=上门)", None),
 ])
 def test_required_literals(pattern, literals):
-    from verifier.rules.engine import required_literals
+    from verifier.literals import required_literals
 
     got = required_literals(pattern)
     assert (None if got is None else set(got)) == literals
@@ -155,7 +155,7 @@ def test_required_literals(pattern, literals):
 def test_a_match_always_holds_one_of_its_required_literals(pattern, text):
     import re
 
-    from verifier.rules.engine import required_literals
+    from verifier.literals import required_literals
 
     m = re.search(pattern, text)
     assert m and any(lit in m.group(0) for lit in required_literals(pattern))

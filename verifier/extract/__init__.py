@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..literals import gate
 from . import accounts, money_dates, phones, signatures, urls
 
 # characters that change how text is shown without being shown: direction overrides and isolates,
@@ -25,6 +26,7 @@ _PLACEHOLDER_ORG = re.compile(r"(?:xx|x|某某|某|\*{2,3}|×{2})(?:银行|金�
 # "号码：…" inside a message is a number to call, not the sender
 _SENDER_IN_PASTE = re.compile(r"(?:^|\n)\s*(?:\[转发\]\s*)?(?:发件人|发信人|来自|短信来自|sender|from)\s*[:：]?\s*(\+?[0-9][0-9 \-]{2,22}[0-9])")
 _MASK_CHARS = ("*", "x", "×")
+_PLACEHOLDER_CAN = gate(_PLACEHOLDER_ORG)
 
 Span = tuple[int, int]
 
@@ -88,7 +90,7 @@ def entities(norm, sender: str | None = None) -> Entities:
         sender=sender, sender_class=phones.classify(sender)[0] if sender else None, signatures=sigs,
         urls=found_urls, phones=found_phones, masked_phones=tuple(phones.masked(t)) if masking else (),
         cards=tuple(accounts.cards(t)), masked_cards=tuple(accounts.masked_cards(t)) if masking else (),
-        placeholders=tuple(m.span() for m in _PLACEHOLDER_ORG.finditer(t)),
+        placeholders=tuple(m.span() for m in _PLACEHOLDER_ORG.finditer(t)) if _PLACEHOLDER_CAN(t) else (),
         qq=tuple(accounts.qq_ids(t)), wechat=tuple(accounts.wechat_ids(t)), emails=tuple(accounts.emails(t)),
         alipay=tuple(accounts.alipay_accounts(t)), amounts=tuple(money_dates.amounts(t)),
         dates=tuple(money_dates.dates(t)), deadlines=tuple(money_dates.deadlines(t)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..literals import gate
+
 _CARD = re.compile(r"(?<![0-9])((?:[0-9]{4}[ -]?){3}[0-9]{4}(?:[ -]?[0-9]{1,3})?|[0-9]{16,19})(?![0-9])")
 _CARD_TAIL = re.compile(r"(?:尾号|末四位|末4位|后四位|卡号后四位)[为是:]?\s?([0-9*]{3,6})")
 # a card number as screenshots and forwards show it: 6222****1234, 6217 xxxx xxxx 5521, 62××…3321
@@ -18,6 +20,9 @@ _ALIPAY = re.compile(r"(?:支付宝|alipay|zfb)(?:账号|账户|帐号|号)?[:�
                      r"([a-z0-9._%+-]{2,40}@[a-z0-9-]{1,40}(?:\.[a-z0-9-]{1,20}){1,3}|1[3-9][0-9]{9})")
 _REPLY = re.compile(r"(?:回复?|短信回复|编辑短信)\s?([a-z]{1,6}(?:\+?[0-9]{0,4})?)(?![a-z])")
 
+# each False only when its regex cannot match the text; a card always has four digits in a row
+_CARD_CAN = re.compile(r"[0-9]{4}").search
+_QQ_CAN, _WECHAT_CAN, _EMAIL_CAN, _ALIPAY_CAN = gate(_QQ), gate(_WECHAT), gate(_EMAIL), gate(_ALIPAY)
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -42,6 +47,8 @@ def cards(text: str) -> list[Found]:
     from .phones import digit_view
 
     text = digit_view(text)  # 六二一七… written out in Chinese digits
+    if not _CARD_CAN(text):
+        return []
     out = []
     for m in _CARD.finditer(text):
         d = re.sub(r"[ -]", "", m.group(1))
@@ -71,19 +78,27 @@ def card_tails(text: str) -> list[Found]:
 
 
 def qq_ids(text: str) -> list[Found]:
+    if not _QQ_CAN(text):
+        return []
     return [Found(m.start(1), m.end(1), m.group(1)) for m in _QQ.finditer(text)]
 
 
 def wechat_ids(text: str) -> list[Found]:
+    if not _WECHAT_CAN(text):
+        return []
     return [Found(m.start(1), m.end(1), m.group(1)) for m in _WECHAT.finditer(text)]
 
 
 def emails(text: str) -> list[Found]:
+    if not _EMAIL_CAN(text):
+        return []
     return [Found(m.start(1), m.end(1), m.group(1)) for m in _EMAIL.finditer(text)]
 
 
 def alipay_accounts(text: str) -> list[Found]:
     """An Alipay account (e-mail or phone) written next to 支付宝: a personal collection account."""
+    if not _ALIPAY_CAN(text):
+        return []
     return [Found(m.start(1), m.end(1), m.group(1)) for m in _ALIPAY.finditer(text)]
 
 

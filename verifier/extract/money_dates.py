@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..literals import gate
+
 _NUM = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?|[0-9]+(?:\.[0-9]{1,2})?"
 _AMOUNT = re.compile(
     rf"(?:(?:[￥¥$]|rmb|人民币)\s?(?:{_NUM})(?:\s?(?:万元|万|元))?"
@@ -25,6 +27,7 @@ _DEADLINE = re.compile(
     r"|立即|马上|立刻|尽快)"
 )
 _YEAR_ONLY = re.compile(r"^(?:19|20)[0-9]{2}$")
+_AMOUNT_CAN, _DATE_CAN, _DEADLINE_CAN = gate(_AMOUNT), gate(_DATE), gate(_DEADLINE)  # False: cannot match
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,8 @@ class Span:
 
 
 def amounts(text: str) -> list[Span]:
+    if not _AMOUNT_CAN(text):
+        return []
     out = []
     for m in _AMOUNT.finditer(text):
         t = m.group(0)
@@ -45,11 +50,15 @@ def amounts(text: str) -> list[Span]:
 
 
 def dates(text: str) -> list[Span]:
+    if not _DATE_CAN(text):
+        return []
     return [Span(m.start(), m.end(), m.group(0)) for m in _DATE.finditer(text)]
 
 
 def deadlines(text: str) -> list[Span]:
     """Short deadlines (within hours / today before X o'clock); 立即/尽快 count only as pressure words."""
+    if not _DEADLINE_CAN(text):
+        return []
     out = []
     for m in _DEADLINE.finditer(text):
         t = m.group(0)

@@ -144,10 +144,13 @@ def _one(view: str, s: int, raw: str) -> Phone | None:
     return Phone(s, e, canonical(raw) if kind != FOREIGN else _digits(raw), kind)
 
 
+_ANY_CN_DIGIT = re.compile("[零〇一二三四五六七八九幺]").search
+
+
 def digit_view(text: str) -> str:
     """``text`` with runs of 7+ Chinese digits (一三八…) written as ASCII digits; same length,
     so spans stay aligned."""
-    if any(c in text for c in "零〇一二三四五六七八九幺"):
+    if _ANY_CN_DIGIT(text):
         return _CN_RUN.sub(lambda m: m.group(0).translate(CN_DIGITS), text)
     return text
 

@@ -74,6 +74,8 @@ def parse_host(host: str) -> tuple[str, str, str] | None:
 
 
 def find(text: str) -> list[Url]:
+    if "." not in text:  # every link, bare host or IP address has a dot
+        return []
     out: list[Url] = []
     taken: list[tuple[int, int]] = []
     for m in _IPURL.finditer(text):
