@@ -113,7 +113,7 @@ def test_cli_reports_model_problem_without_traceback(tmp_path):
 
 
 def test_fast_path_agrees_with_sklearn():
-    """The per-message fast path computes exactly the Pipeline's predict_proba."""
+    """The fast path computes exactly the Pipeline's predict_proba."""
     import numpy as np
 
     from verifier import analysis
@@ -172,3 +172,23 @@ def test_model_and_pipeline_pickle_with_the_standard_library():
     m2, pl2 = pickle.loads(pickle.dumps(m)), pickle.loads(pickle.dumps(pl))
     texts = ["请把钱转到6222021234567890123", "【招商银行】您尾号1234的信用卡本期账单1,570.44元"]
     assert m.predict_proba([pl.analyze(t) for t in texts]) == m2.predict_proba([pl2.analyze(t) for t in texts])
+
+
+def test_a_batch_gives_each_message_what_it_gets_alone():
+    """Batching the model's arithmetic changes nothing: one message alone, or among 300 others,
+    gets the same probabilities and the same feature row."""
+    import numpy as np
+
+    from verifier import analysis
+
+    m = model.default()
+    pl = analysis.default()
+    rows = []
+    for p in sorted((Path(__file__).resolve().parent.parent / "data" / "corpus").glob("*.jsonl")):
+        rows += [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines()[::40]]
+    analyses = [pl.analyze(r["text"], sender=r.get("sender")) for r in rows[:300]]
+    together, X = m.predict(analyses)
+    for i in range(0, len(analyses), 37):
+        alone, Xi = m.predict([analyses[i]])
+        assert alone[0] == together[i]
+        assert np.array_equal(Xi[0][0], X[i][0]) and np.array_equal(Xi[0][1], X[i][1])

@@ -56,13 +56,11 @@ class Model:
     def predict(self, analyses):
         """(probabilities per message, feature rows) — a row is (column indices, values); the
         rows let :meth:`top_terms` say which words pushed the model, without recomputing."""
-        fast = self.fast
-        rows = [fast.features(a) for a in analyses]
-        out = []
-        for i, v in rows:
-            p = fast.proba(i, v)
-            out.append({lab: float(p[k]) for lab, k in zip(self.labels, self._order)})
-        return out, rows
+        if not analyses:
+            return [], []
+        P, rows = self.fast.batch(analyses)
+        P = P[:, self._order].tolist()
+        return [dict(zip(self.labels, p)) for p in P], rows
 
     def top_terms(self, rows, row: int, label: str, k: int = 6) -> list[tuple[str, float]]:
         """The text n-grams of message ``row`` that pushed the model most toward ``label``."""
