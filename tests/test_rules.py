@@ -203,3 +203,64 @@ def test_every_fraud_family_has_its_rules():
     n = Counter(r.topic for r in RULES)
     for t in TOPICS:
         assert n[t] >= 3, (t, n[t])
+
+
+COMPOSITE = BASE + 'keywords = ["上门"]\n' + '''
+[[rule]]
+id = "demo_card"
+label = "scam"
+weight = 1.0
+zh = "卡"
+en = "card"
+keywords = ["转到这张卡"]
+
+[[rule]]
+id = "demo_warning"
+label = "legitimate"
+weight = 1.0
+zh = "提醒"
+en = "warning"
+keywords = ["谨防诈骗"]
+
+[[rule]]
+id = "demo_visit_and_card"
+label = "scam"
+weight = 2.0
+zh = "上门加私卡"
+en = "visit and card"
+all_of = ["demo_rule", "demo_card"]
+none_of = ["demo_warning"]
+'''
+
+
+def test_composite_rules_fire_on_what_the_rules_they_name_found(tmp_path):
+    from verifier.rules.engine import Doc
+
+    rs = load_rules(_write(tmp_path, COMPOSITE))
+
+    def fired(text):
+        return {(h.rule.id, h.matched) for h in rs.run(Doc(text, {}, ()))}
+
+    both = fired("明天上门，钱转到这张卡")
+    assert {("demo_visit_and_card", "上门"), ("demo_visit_and_card", "转到这张卡")} <= both
+    assert not any(r == "demo_visit_and_card" for r, _ in fired("明天上门拜访"))
+    assert not any(r == "demo_visit_and_card" for r, _ in fired("谨防诈骗：有人说上门，让你钱转到这张卡"))
+
+
+@pytest.mark.parametrize("extra,msg", [
+    ('all_of = ["demo_rule"]\nkeywords = ["x"]\n', "takes no keywords"),
+    ('all_of = ["no_such_rule"]\n', "unknown rule 'no_such_rule'"),
+    ('all_of = ["demo_visit_and_card"]\n', "is a composite"),
+    ('none_of = ["demo_rule"]\nkeywords = ["x"]\n', "'none_of' needs 'all_of'"),
+])
+def test_bad_composites_are_refused(tmp_path, extra, msg):
+    body = COMPOSITE + '''
+[[rule]]
+id = "demo_bad"
+label = "scam"
+zh = "坏"
+en = "bad"
+''' + extra
+    with pytest.raises(RuleError) as e:
+        load_rules(_write(tmp_path, body))
+    assert msg in str(e.value) and "x.toml" in str(e.value)

@@ -16,7 +16,8 @@ from ..literals import required_literals
 from ..vocabulary import LABELS, PREDICATES, TOPICS
 
 _KEYS = {"id", "label", "weight", "role", "basis", "zh", "en", "keywords", "patterns", "context", "window",
-         "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent", "topic"}
+         "negations", "negation_window", "unless", "scope", "when", "when_not", "examples_fire", "examples_silent", "topic",
+         "all_of", "none_of"}
 # what a rule may do besides being a feature of the model (the decision layer reads these, never
 # the weight): "hard" decides "scam" alone; "guard" turns a "legitimate" call into "suspicious";
 # "defuse" marks a legitimate context (a scam WARNING) in which hard rules may not decide alone
@@ -61,6 +62,8 @@ class Rule:
     file: str = ""
     regex: re.Pattern | None = None  # the patterns, compiled as one alternation
     topic: str = ""  # the fraud family it detects (TOPICS), if any
+    all_of: tuple[str, ...] = ()   # a composite: fires when all these rules fired …
+    none_of: tuple[str, ...] = ()  # … and none of these
 
     @property
     def hard(self) -> bool:
@@ -77,6 +80,10 @@ class Rule:
     @property
     def has_matchers(self) -> bool:
         return bool(self.keywords or self.patterns)
+
+    @property
+    def composite(self) -> bool:
+        return bool(self.all_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +213,13 @@ def parse_rule(d: dict, file: str = "", phrases: Mapping[str, tuple[str, ...]] |
         if p not in PREDICATES:
             raise RuleError(f"{where}: unknown predicate {p!r}")
     keywords = _list(where, d.get("keywords"), "keywords", phrases)
-    if not keywords and not pats and not when:
-        raise RuleError(f"{where}: a rule needs keywords, patterns or when")
+    all_of, none_of = _list(where, d.get("all_of"), "all_of"), _list(where, d.get("none_of"), "none_of")
+    if all_of and (keywords or pats):
+        raise RuleError(f"{where}: a composite (all_of) takes no keywords or patterns of its own")
+    if none_of and not all_of:
+        raise RuleError(f"{where}: 'none_of' needs 'all_of'")
+    if not keywords and not pats and not when and not all_of:
+        raise RuleError(f"{where}: a rule needs keywords, patterns, when or all_of")
     window = _typed(where, d, "window", int, 0)
     negation_window = _typed(where, d, "negation_window", int, 4)
     if window < 0 or negation_window < 0:
@@ -223,7 +235,7 @@ def parse_rule(d: dict, file: str = "", phrases: Mapping[str, tuple[str, ...]] |
         unless=_list(where, d.get("unless"), "unless", phrases), scope=scope, when=when, when_not=when_not,
         examples_fire=_examples(where, d.get("examples_fire", []), "examples_fire"),
         examples_silent=_examples(where, d.get("examples_silent", []), "examples_silent"),
-        file=file, topic=topic,
+        file=file, topic=topic, all_of=all_of, none_of=none_of,
     )
 
 
@@ -260,6 +272,13 @@ class RuleSet:
             if r.id in seen:
                 raise RuleError(f"{r.file}: rule id {r.id!r} already defined in {seen[r.id]}")
             seen[r.id] = r.file
+        by_id = {r.id: r for r in self.rules}
+        for r in self.rules:  # a composite names rules that exist and are not composites themselves
+            for ref in (*r.all_of, *r.none_of):
+                if ref not in by_id:
+                    raise RuleError(f"{r.file}: rule {r.id!r}: 'all_of'/'none_of' names an unknown rule {ref!r}")
+                if by_id[ref].composite:
+                    raise RuleError(f"{r.file}: rule {r.id!r}: {ref!r} is a composite; name plain rules only")
         auto = ahocorasick.Automaton()
         unless = ahocorasick.Automaton()
         kw_map: dict[str, list[int]] = {}
@@ -282,7 +301,8 @@ class RuleSet:
         self._auto, self._unless_auto = auto, unless
         self._sets: dict[str, object] = {}
         self._pattern_rules = [i for i, r in enumerate(self.rules) if r.patterns]
-        self._only_when = [i for i, r in enumerate(self.rules) if not r.has_matchers]
+        self._only_when = [i for i, r in enumerate(self.rules) if not r.has_matchers and not r.composite]
+        self._composites = [i for i, r in enumerate(self.rules) if r.composite]
         self._context_norm = [tuple(normalize(c).text for c in r.context) for r in self.rules]
         self._neg_norm = [tuple(normalize(c).text for c in r.negations) for r in self.rules]
         self._neg_max = [max((len(n) for n in negs), default=0) for negs in self._neg_norm]
@@ -376,7 +396,24 @@ class RuleSet:
                 hits.append(Hit(r, None, None, ""))
             else:
                 hits.append(Hit(r, span[0], span[1], text[span[0]:span[1]]))
+        if self._composites:
+            hits += self._composite_hits(hits, silenced, facts)
         return hits
+
+    def _composite_hits(self, hits: list[Hit], silenced: set[int], facts: Mapping) -> list[Hit]:
+        """Composites (as SpamAssassin meta rules): a rule that fires when all of the rules it names
+        fired and none of its exclusions did; its evidence is the first words of each it names."""
+        first: dict[str, Hit] = {}
+        for h in hits:
+            first.setdefault(h.rule.id, h)
+        out = []
+        for i in self._composites:
+            r = self.rules[i]
+            if i in silenced or not self._predicates_ok(r, facts):
+                continue
+            if all(x in first for x in r.all_of) and not any(x in first for x in r.none_of):
+                out += [Hit(r, first[x].start, first[x].end, first[x].matched) for x in r.all_of]
+        return out
 
     @staticmethod
     def _gated(free, by_pred: dict, facts: Mapping) -> list[int]:
