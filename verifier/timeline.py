@@ -80,6 +80,14 @@ def _in_window(times, ts: float) -> int:
     return bisect_right(times, ts + BURST_WINDOW_S) - bisect_left(times, ts - BURST_WINDOW_S)
 
 
+def hot_times(times) -> frozenset:
+    """Of one sender's timestamps (any order, repeats allowed), those in a burst: the definition."""
+    if len(times) < BURST_COUNT:
+        return frozenset()
+    srt = sorted(times)
+    return frozenset(t for t in srt if _in_window(srt, t) >= BURST_COUNT)
+
+
 class BurstIndex:
     """The burst definition over a whole set of messages, from their keys alone: a message is in a
     burst when its sender sent BURST_COUNT or more messages (itself included) within
@@ -111,14 +119,19 @@ class BurstIndex:
         if self._flagged is None:
             flagged: dict[str, frozenset] = {}
             for key, times in self._times.items():
-                if len(times) < BURST_COUNT:
-                    continue
-                srt = sorted(times)
-                hot = frozenset(t for t in srt if _in_window(srt, t) >= BURST_COUNT)
+                hot = hot_times(times)
                 if hot:
                     flagged[key] = hot
             self._flagged, self._times = flagged, {}
         return self
+
+    @classmethod
+    def from_hot(cls, hot: dict[str, frozenset]) -> "BurstIndex":
+        """An index already finished elsewhere (a group-by sender on a cluster): sender key →
+        hot_times of that sender."""
+        index = cls()
+        index._flagged = {k: frozenset(v) for k, v in hot.items() if v}
+        return index
 
     def flagged(self, kt: tuple[str, float] | None) -> bool:
         """Burst flag of a key returned by ``add``."""
