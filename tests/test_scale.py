@@ -7,7 +7,7 @@ from _scale_data import items as scale_items
 
 from verifier import check_many, timeline
 
-dask = pytest.importorskip("dask", reason="the scale test needs dask[distributed] (pip install '.[test]')")
+import dask  # noqa: E402,F401  dask[distributed] is in the test extra: this test is never skipped
 
 
 @pytest.fixture(scope="module")
