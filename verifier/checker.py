@@ -1,6 +1,7 @@
 """The public API's implementation: analyse → classify → decide → explain."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from typing import Iterable, Iterator
@@ -160,6 +161,23 @@ def _item(x) -> tuple:
     return x, None, None
 
 
+def _burst_given(x) -> bool | None:
+    """The burst flag the caller computed for an item (a dict's "burst", a tuple's 4th value):
+    True/False (or 1/0), else None — then it is computed here."""
+    if isinstance(x, dict):
+        b = x.get("burst")
+    elif isinstance(x, (tuple, list)) and len(x) > 3:
+        b = x[3]
+    else:
+        return None
+    if b is None or isinstance(b, (str, bytes)):
+        return None
+    try:
+        return bool(b) if b in (0, 1) else None
+    except (TypeError, ValueError):  # an array, an object whose == raises
+        return None
+
+
 def empty_verdict(lang: str, reason: str | None = None) -> Verdict:
     zh = lang != "en"
     msg = reason or ("短信内容为空，无法判断。" if zh else "The message is empty; nothing to check.")
@@ -186,55 +204,181 @@ def _chunks(it, batch_size: int):
         yield chunk
 
 
-def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512, explain_it: bool = True) -> Iterator[Verdict]:
-    from . import analysis, model, timeline
+def _flagged_chunks(items, batch_size: int):
+    """(rows, flags) for each batch: rows are (text, sender, received_at), flags the burst flag of
+    each row. A flag given with the item is used as is. Otherwise, for a list (any sequence) the
+    flags come from a first pass over the keys of the whole list — timeline.burst_flags, the
+    definition — so they do not depend on how the list is batched, split or ordered. A one-shot
+    iterator cannot be read twice: its flags come from timeline.BurstTracker (the messages
+    before each batch and the whole batch itself)."""
+    from collections.abc import Sequence
+    from itertools import islice
 
-    lang = _lang(lang)
+    from . import timeline
+
+    first_pass = tracker = None
+    if isinstance(items, Sequence) and not isinstance(items, (str, bytes, bytearray)):
+        if any(_burst_given(x) is None for x in items):
+            first_pass = iter(timeline.burst_flags(_item(x)[1:3] for x in items))
+    else:
+        tracker = timeline.BurstTracker()
+    for chunk in _chunks(iter(items), batch_size):
+        rows = [_item(x) for x in chunk]
+        given = [_burst_given(x) for x in chunk]
+        if tracker is not None:
+            computed = tracker.flags([r[1:3] for r in rows])
+        elif first_pass is not None:
+            computed = list(islice(first_pass, len(chunk)))
+        else:
+            computed = given  # a sequence whose every flag was given
+        yield rows, [c if g is None else g for g, c in zip(given, computed)]
+
+
+def check_chunk(rows: list, flags: list, lang: str = "zh", explain_it: bool = True) -> list[Verdict]:
+    """The verdicts of one batch of (text, sender, received_at) rows whose burst flags are settled:
+    the unit of work of check_batch, in this process or in a worker (verifier.parallel)."""
+    from . import analysis, model
+
     pl = analysis.default()
     m = model.default()
-    bursts = timeline.BurstTracker()
-    for chunk in _chunks(iter(items), batch_size):
-        items: list = []
-        for x in chunk:
-            text, sender, when = _item(x)
-            try:
-                t = coerce_text(text)
-            except (ValueError, TypeError) as e:
-                items.append(e)
-                continue
-            items.append(_analyses(pl, t, sender, when, bursts.flag(sender, when)))
-        flat = [a for parts in items if not isinstance(parts, Exception) for _, a in parts]
-        probs, X = m.predict(flat) if flat else ([], None)
-        k = 0
-        for parts in items:
-            if isinstance(parts, Exception):
-                yield empty_verdict(lang, None if isinstance(parts, ValueError) else str(parts))
-            else:
-                base = k
-                yield _combine(parts, probs[k:k + len(parts)], lang, lambda i, L, base=base: m.top_terms(X, base + i, L, k=25),
-                               explain_it)
-                k += len(parts)
+    parts_of: list = []
+    for (text, sender, when), burst in zip(rows, flags):
+        try:
+            t = coerce_text(text)
+        except (ValueError, TypeError) as e:
+            parts_of.append(e)
+            continue
+        parts_of.append(_analyses(pl, t, sender, when, burst))
+    flat = [a for parts in parts_of if not isinstance(parts, Exception) for _, a in parts]
+    probs, X = m.predict(flat) if flat else ([], None)
+    out, k = [], 0
+    for parts in parts_of:
+        if isinstance(parts, Exception):
+            out.append(empty_verdict(lang, None if isinstance(parts, ValueError) else str(parts)))
+        else:
+            base = k
+            out.append(_combine(parts, probs[k:k + len(parts)], lang, lambda i, L, base=base: m.top_terms(X, base + i, L, k=25),
+                                explain_it))
+            k += len(parts)
+    return out
+
+
+def check_batch(items: Iterable, lang: str = "zh", batch_size: int = 512, explain_it: bool = True,
+                jobs: int = 1) -> Iterator[Verdict]:
+    """Verdicts of ``items`` in order (see _flagged_chunks for the burst flags); ``jobs`` > 1
+    spreads the batches over that many worker processes (verifier.parallel) with the same
+    verdicts and order."""
+    from . import analysis, model
+
+    lang = _lang(lang)
+    jobs = _jobs(jobs)
+    analysis.default()
+    model.default()  # a model that cannot be used fails here, in this process, whatever ``jobs``
+    chunks = _flagged_chunks(items, batch_size)
+    if jobs > 1:
+        from .parallel import check_chunks
+
+        yield from check_chunks(chunks, lang, explain_it, jobs)
+        return
+    for rows, flags in chunks:
+        yield from check_chunk(rows, flags, lang, explain_it)
+
+
+def _jobs(jobs) -> int:
+    """Worker processes: a positive int, or None/0 for all cores."""
+    import os
+
+    if jobs is None or jobs == 0:
+        return os.cpu_count() or 1
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
+        raise ValueError(f"jobs must be a positive number of processes (or 0/None for all cores), not {jobs!r}")
+    return jobs
 
 
 def check_file(source, lang: str = "zh", explain_it: bool = True, on_problem=None, name: str | None = None,
-               on_read=None, limit: int | None = None) -> Iterator[tuple[dict, dict, Verdict]]:
+               on_read=None, limit: int | None = None, jobs: int = 1) -> Iterator[tuple[dict, dict, Verdict]]:
     """(meta, message, verdict) for every message of an inbox file — a path, or a binary stream
     (an upload; ``name`` gives its file type) — in file order. Problems (a bad line, a note
     about the encoding) go to ``on_problem`` and never stop the file. Raises InboxError at once
-    when the file cannot be read at all (missing, a directory, an unknown type)."""
+    when the file cannot be read at all (missing, a directory, an unknown type).
+
+    Bursts: a regular file, or a stream that can seek back (an upload held in memory), is read
+    twice — a first pass keeps only each message's sender and time (timeline.BurstIndex: keys,
+    never text) to flag bursts over the whole file, then the messages are checked. A stream that
+    cannot be read twice (stdin, a pipe, a device) is read once, with timeline.BurstTracker's
+    flags. A .txt file (one message a line) has no senders or times: it is read once."""
     from .inbox import read_messages, read_stream
 
     note = on_problem or (lambda m: None)
     if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
-        items = read_messages(str(source), on_problem=note, on_read=on_read)
-        name = name or str(source)
+        path = os.fsdecode(source)
+        name = name or path
+        index = _key_pass(lambda quiet: read_messages(path, on_problem=quiet), limit) if _two_pass_path(path) else None
+        items = read_messages(path, on_problem=note, on_read=on_read)
     else:
         name = name or getattr(source, "name", None) or "upload.txt"
+        index = None
+        pos = _rewind_point(source) if _suffix(name) != ".txt" else None
+        if pos is not None:
+            index = _key_pass(lambda quiet: read_stream(_Lent(source), name, quiet), limit)
+            source.seek(pos)
         items = read_stream(source, name, note)
-    return _file_verdicts(items, lang, explain_it, note, name, limit)
+    return _file_verdicts(items, lang, explain_it, note, name, limit, index, jobs)
 
 
-def _file_verdicts(items, lang, explain_it, note, name, limit):
+def _suffix(name: str) -> str:
+    return os.path.splitext(str(name))[1].lower()
+
+
+def _two_pass_path(path: str) -> bool:
+    """A path worth a first pass: a regular file (not stdin, a pipe or a device) that can hold
+    senders and times (not .txt)."""
+    try:
+        return path != "-" and os.path.isfile(path) and _suffix(path) != ".txt"
+    except (OSError, ValueError):
+        return False
+
+
+def _rewind_point(f) -> int | None:
+    """Where a stream can be brought back to after a first pass, or None (it cannot seek)."""
+    try:
+        return f.tell() if f.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+class _Lent:
+    """A stream lent to the first pass: read like the original, never closed by it (the readers
+    close what they wrap when they are done)."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def __getattr__(self, attr):
+        return getattr(self._f, attr)
+
+    @property
+    def closed(self) -> bool:
+        return self._f.closed
+
+    def close(self) -> None:
+        pass
+
+
+def _key_pass(read, limit):
+    """The first pass over a file: a BurstIndex of every message's (sender, received_at), nothing
+    else kept. Problems are not reported here (the second pass reports them)."""
+    from . import timeline
+
+    index = timeline.BurstIndex()
+    for n, (_, msg) in enumerate(read(lambda m: None)):
+        if limit is not None and n >= limit:
+            break
+        index.add(msg.get("sender"), msg.get("received_at"))
+    return index.finish()
+
+
+def _file_verdicts(items, lang, explain_it, note, name, limit, index=None, jobs=1):
     from collections import deque
 
     pending: deque = deque()  # only the messages in flight: constant memory on huge files
@@ -245,9 +389,12 @@ def _file_verdicts(items, lang, explain_it, note, name, limit):
                 note(f"{name}: only the first {limit:,} messages were checked; run `verifier check -f {name}` for the whole file")
                 return
             pending.append((meta, msg))
-            yield msg
+            if index is None:
+                yield msg
+            else:  # the whole file's flag, from the first pass (msg itself is left as read)
+                yield (msg["text"], msg.get("sender"), msg.get("received_at"), index.flag(msg.get("sender"), msg.get("received_at")))
 
-    for v in check_batch(feed(), lang=lang, explain_it=explain_it):
+    for v in check_batch(feed(), lang=lang, explain_it=explain_it, jobs=jobs):
         meta, msg = pending.popleft()
         yield meta, msg, v
 

@@ -214,7 +214,7 @@ def _check_file(args) -> int:
         on_read = progress.update if progress is not None and progress.by_bytes else None
         summary = None if args.json or not sys.stdout.isatty() else Summary(args.lang)
         out = sys.stdout
-        for meta, _, v in check_file(path, lang=args.lang, on_problem=on_problem, on_read=on_read):
+        for meta, _, v in check_file(path, lang=args.lang, on_problem=on_problem, on_read=on_read, jobs=args.jobs):
             n += 1
             if summary is not None:
                 summary.add(meta, v)
@@ -302,6 +302,7 @@ EPILOG = """examples:
   verifier check "【某某银行】您的账单…" --lang en --explain
   verifier check -f backup.xml         a whole inbox: a summary on a terminal, JSON lines when piped
   verifier check -f inbox.csv --json > verdicts.jsonl
+  verifier check -f big.jsonl --jobs 4 four processes (default: all cores; --jobs 1: one)
   verifier serve                       the local web page at http://127.0.0.1:8765
 
 exit status:
@@ -321,6 +322,16 @@ def _version() -> str:
         return "unknown"
 
 
+def _jobs_arg(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), not {value!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="verifier", description="Check a debt-collection SMS (催收短信): legitimate, suspicious, abusive or scam — offline.",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -337,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--explain", "--verbose", action="store_true", help="show the full decision trace")
     c.add_argument("--no-progress", action="store_true", help="no progress bar for -f")
+    c.add_argument("--jobs", "-j", type=_jobs_arg, default=os.cpu_count() or 1, metavar="N",
+                   help="processes that check the messages of -f (default: all cores, here %(default)s; 1: this process only)")
     s = sub.add_parser("serve", help="a local web page (127.0.0.1) to paste a message or upload an inbox",
                        description="Serve the local page and its JSON API. Only this computer can use it.",
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
