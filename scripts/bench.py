@@ -271,8 +271,8 @@ def main(argv=None) -> int:
     for k, v in out.items():
         print(f"{k:<{w}}  {v}")
     print()
-    rows = [(f"verifier check_many, 1 process", out["check_many_msgs_per_s"]),
-            (f"verifier check_many, labels only, 1 process", out["check_many_labels_only_msgs_per_s"]),
+    rows = [("verifier check_many, 1 process", out["check_many_msgs_per_s"]),
+            ("verifier check_many, labels only, 1 process", out["check_many_labels_only_msgs_per_s"]),
             (f"verifier check_many, jobs={cores}", out[f"check_many_jobs{cores}_msgs_per_s"]),
             ("jieba.lcut (default dictionary)", out["jieba_lcut_msgs_per_s"]),
             ("keyword scan (keyword_baseline)", out["baseline_msgs_per_s"]),
