@@ -18,6 +18,7 @@ What is folded, in one pass over the characters:
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,13 +77,9 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
-@lru_cache(maxsize=65536)
-def _is_sep(ch: str) -> bool:
-    if ch in _SEPARATORS:
-        return True
-    o = ord(ch)
-    # emoji and pictographs, dingbats, arrows, box drawing, misc symbols
-    return 0x2190 <= o <= 0x2BFF or 0x1F000 <= o <= 0x1FAFF or 0xE000 <= o <= 0xF8FF
+# separators: the space, the marks above, emoji and pictographs, dingbats, arrows, box drawing,
+# misc symbols and private-use characters, as one character class found in one C-level scan
+_SEP_RUN = re.compile("[ " + "".join(re.escape(c) for c in sorted(_SEPARATORS)) + "\u2190-\u2bff\U0001f000-\U0001faff\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +212,7 @@ def _separators(chars: list[str], starts: list[int], ends: list[int]) -> tuple[l
     os_: list[int] = []
     oe: list[int] = []
     n = len(chars)
-    sep = [k for k, c in enumerate(chars) if c == " " or _is_sep(c)]
+    sep = [m.start() for m in _SEP_RUN.finditer("".join(chars))]
     last = 0  # first index not yet copied
     si = 0
     while si < len(sep):

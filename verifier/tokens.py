@@ -162,15 +162,11 @@ def jieba_tokens(text: str) -> list[str]:
     for i, part in enumerate(_HAN_BLOCK.split(text)):
         if not part:
             continue
-        if i % 2:  # a block jieba segments
-            out.extend(w for w in _cut_block(part) if not _is_punct(w))
+        if i % 2:  # a block jieba segments; a one-character word that is not a letter or digit is punctuation
+            out.extend([w for w in _cut_block(part) if len(w) > 1 or w.isalnum()])
         else:
-            out.extend(c for c in part if c.strip() and not _is_punct(c))
+            out.extend([c for c in part if c.isalnum()])
     return out
-
-
-def _is_punct(w: str) -> bool:
-    return len(w) == 1 and not w.isalnum()
 
 
 # ---- the text the n-grams see ----------------------------------------------------------------

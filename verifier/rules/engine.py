@@ -310,15 +310,10 @@ class RuleSet:
         # the literal gate: a regex runs only when the message holds a string its match must contain
         self._literals = [required_literals(r.regex.pattern) if r.regex is not None else None for r in self.rules]
         self._gate_auto = _gate_automaton(self._literals)
-        pattern_free = [i for i in self._pattern_rules if not self.rules[i].when]
-        self._free_gated = frozenset(i for i in pattern_free if self._literals[i] is not None)
-        self._free_always = [i for i in pattern_free if self._literals[i] is None]
-        # rules gated by predicates are looked up by their first predicate, so a message only
-        # visits the rules whose gate can open
-        self._pattern_by_pred: dict[str, list[int]] = {}
-        for i in self._pattern_rules:
-            if self.rules[i].when:
-                self._pattern_by_pred.setdefault(self.rules[i].when[0], []).append(i)
+        # pattern rules whose literals cannot be told run on every message (their predicates permitting)
+        self._pattern_always = [i for i in self._pattern_rules if self._literals[i] is None]
+        # rules that match on facts alone are looked up by their first predicate, so a message
+        # only visits the rules whose gate can open
         self._only_when_by_pred: dict[str, list[int]] = {}
         for i in self._only_when:
             self._only_when_by_pred.setdefault(self.rules[i].when[0], []).append(i)
@@ -361,16 +356,15 @@ class RuleSet:
                 for i in idx:
                     if i not in silenced:
                         cands.setdefault(i, []).append((end - n + 1, end + 1))
-        present: set[int] = set()  # rules whose required literal occurs in the text
-        if self._gate and len(self._gate_auto):
-            for _, idx in self._gate_auto.iter(text):
-                present.update(idx)
-        free = self._free_always + list(present & self._free_gated if self._gate else self._free_gated)
-        for i in self._gated(free, self._pattern_by_pred, facts):
+        if self._gate:  # the pattern rules one of whose required literals occurs in the text
+            visit = set(self._pattern_always)
+            for _, idx in self._gate_auto.iter(text) if len(self._gate_auto) else ():
+                visit.update(idx)
+        else:
+            visit = self._pattern_rules
+        for i in sorted(visit):  # rule order, as declared
             if i in silenced or not self._predicates_ok(self.rules[i], facts):
-                continue  # predicates first: cheaper than the regex
-            if self._gate and self._literals[i] is not None and i not in present:
-                continue  # the text holds none of the strings a match must contain
+                continue
             for m in self._combined[i].finditer(text):
                 if m.end() > m.start():
                     cands.setdefault(i, []).append((m.start(), m.end()))
