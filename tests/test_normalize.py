@@ -83,3 +83,19 @@ def test_never_raises(raw):
 def test_lone_surrogates_and_controls():
     n = normalize("逾期\ud800\x00\x07催收\udfff")
     assert n.text == "逾期催收"
+
+
+def test_the_fold_table_stays_bounded_and_exact_when_it_is_emptied(monkeypatch):
+    """The per-character table is bounded; emptying it in the middle of a message (many distinct
+    characters) never breaks the offset map."""
+    from verifier import normalize as nm
+
+    texts = ["Ｆｕｌｌ　ｗｉｄｔｈ 征\u200b信 ㈱ 逾期", "".join(chr(0x4E00 + i) for i in range(300)) + "\u200b尾号１２３４"]
+    want = [nm.normalize(t) for t in texts]
+    monkeypatch.setattr(nm._FoldTable, "LIMIT", 16)
+    table = nm._FoldTable()
+    monkeypatch.setattr(nm, "_FOLD", table)
+    for t, w in zip(texts, want):
+        got = nm.normalize(t)
+        assert (got.text, got.starts, got.ends) == (w.text, w.starts, w.ends)
+    assert len(table) <= 16 and table.generation > 0

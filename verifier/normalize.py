@@ -160,12 +160,41 @@ def normalize(raw: str) -> Normalized:
     return Normalized(raw, "".join(out[a:b]), tuple(os_[a:b]), tuple(oe[a:b]), truncated, reordered)
 
 
+class _FoldTable(dict):
+    """ordinal → folded form, as str.translate's table, filled the first time a character is seen.
+    ``irregular`` holds the characters that do not fold to exactly one character (dropped or
+    expanded); ``generation`` changes whenever the table is emptied (it is bounded)."""
+
+    LIMIT = 65536
+
+    def __init__(self):
+        super().__init__()
+        self.irregular: set[str] = set()
+        self.generation = 0
+
+    def __missing__(self, o: int) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+            self.irregular.clear()
+            self.generation += 1
+        f = _fold_char(chr(o))
+        self[o] = f
+        if len(f) != 1:
+            self.irregular.add(chr(o))
+        return f
+
+
+_FOLD = _FoldTable()
+
+
 def _fold(src: str) -> tuple[list[str], list[int], list[int]]:
     """Pass 1: per-character folding (cached per character), with each character's raw span."""
+    generation = _FOLD.generation
+    folded = src.translate(_FOLD)
+    if _FOLD.generation == generation and _FOLD.irregular.isdisjoint(src):
+        # the common case: every character folds to exactly one, so offsets are positions
+        return list(folded), list(range(len(src))), list(range(1, len(src) + 1))
     folded = list(map(_fold_char, src))
-    lens = list(map(len, folded))
-    if not lens or (min(lens) == 1 and max(lens) == 1):  # the common case: one character in, one out
-        return folded, list(range(len(src))), list(range(1, len(src) + 1))
     chars, starts, ends = [], [], []
     for i, f in enumerate(folded):
         for c in f:

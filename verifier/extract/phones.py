@@ -144,6 +144,7 @@ def _one(view: str, s: int, raw: str) -> Phone | None:
     return Phone(s, e, canonical(raw) if kind != FOREIGN else _digits(raw), kind)
 
 
+_THREE_DIGITS = re.compile(r"[0-9][- ]?[0-9][- ]?[0-9]").search
 _ANY_CN_DIGIT = re.compile("[零〇一二三四五六七八九幺]").search
 
 
@@ -176,6 +177,8 @@ def masked(text: str) -> list[Phone]:
 def find(text: str) -> list[Phone]:
     """Phone numbers in normalised text (digits may be spaced, dashed or written in Chinese)."""
     view = digit_view(text)
+    if not _THREE_DIGITS(view):  # every candidate has three digits, at most a space or dash apart
+        return []
     out: list[Phone] = []
     for m in _CAND.finditer(view):
         s = m.start(1)
