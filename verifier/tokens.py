@@ -40,10 +40,8 @@ def word_ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
     out = list(tokens) if lo == 1 else []
     if lo == 1:
         lo = 2
-    n_tok = len(tokens)
-    for n in range(lo, min(hi + 1, n_tok + 1)):
-        for i in range(n_tok - n + 1):
-            out.append(" ".join(tokens[i:i + n]))
+    for n in range(lo, min(hi + 1, len(tokens) + 1)):
+        out.extend(map(" ".join, zip(*(tokens[k:] for k in range(n)))))
     return out
 
 
@@ -51,45 +49,74 @@ def word_ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
 STYLE_FACTS = frozenset({"sender.given", "signature.present", "time.given"})
 
 
+class _Plan:
+    """A feature index read once: the column of every rule, fact, sender class and lender kind,
+    and which columns are capped (all but priors and counts)."""
+
+    def __init__(self, index: dict, names):
+        self.index = index
+        self.capped = [not str(n).startswith(("prior:", "count:")) for n in names]
+        self.rule = {n[5:]: j for n, j in index.items() if n.startswith("rule:")}
+        self.fact = {n[5:]: j for n, j in index.items() if n.startswith("fact:") and n[5:] not in STYLE_FACTS}
+        self.sender = {n[7:]: j for n, j in index.items() if n.startswith("sender:")}
+        self.kind = {n[12:]: j for n, j in index.items() if n.startswith("lender_kind:")}
+        self.prior = [(L, index.get(f"prior:{L}")) for L in LABELS]
+        self.hard, self.licensed, self.none = index.get("prior:hard"), index.get("lender:licensed"), index.get("lender:none")
+        self.counts = (index.get("count:urls"), index.get("count:phones"), index.get("count:hits"))
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(index: dict, names) -> _Plan:
+    plan = _PLANS.get(id(index))
+    if plan is None or plan.index is not index:
+        plan = _PLANS[id(index)] = _Plan(index, names)
+    return plan
+
+
 def structured_row(a, index: dict, names) -> dict[int, float]:
     """The structured features of one Analysis as {column: value} (rule hits, each label's
     summed rule priors, predicates, sender class, lender kind, counts) — nothing about length,
     signature or whether a sender was given."""
-    idx = index
+    plan = _plan(index, names)
     feats: dict[int, float] = {}
 
-    def put(name, v=1.0):
-        j = idx.get(name)
+    def put(j, v=1.0):
         if j is not None:
             feats[j] = feats.get(j, 0.0) + v
 
     prior = dict.fromkeys(LABELS, 0.0)
     seen = set()
     for h in a.hits:
-        if h.rule.id not in seen:
-            put(f"rule:{h.rule.id}")
-            prior[h.rule.label] += h.rule.weight
-            seen.add(h.rule.id)
-            if h.rule.hard:
-                put("prior:hard")
-    for L, v in prior.items():
-        if v:
-            put(f"prior:{L}", math.log1p(v))
+        r = h.rule
+        if r.id not in seen:
+            put(plan.rule.get(r.id))
+            prior[r.label] += r.weight
+            seen.add(r.id)
+            if r.hard:
+                put(plan.hard)
+    for L, j in plan.prior:
+        if prior[L]:
+            put(j, math.log1p(prior[L]))
+    fact = plan.fact
     for p in a.facts:
-        if p not in STYLE_FACTS:
-            put(f"fact:{p}")
+        put(fact.get(p))
     if a.sender_class:
-        put(f"sender:{a.sender_class}")
-    if a.lender is not None:
-        put(f"lender_kind:{a.lender.kind}")
-        if a.lender.licensed:
-            put("lender:licensed")
+        put(plan.sender.get(a.sender_class))
+    lender = a.lender
+    if lender is not None:
+        put(plan.kind.get(lender.kind))
+        if lender.licensed:
+            put(plan.licensed)
     else:
-        put("lender:none")
-    put("count:urls", min(len(a.urls), 3) / 3)
-    put("count:phones", min(len(a.phones), 3) / 3)
-    put("count:hits", min(len(seen), 8) / 8)
-    return {j: (min(v, 1.5) if not names[j].startswith(("prior:", "count:")) else v) for j, v in feats.items()}
+        put(plan.none)
+    urls, phones_, hits = plan.counts
+    put(urls, min(len(a.urls), 3) / 3)
+    put(phones_, min(len(a.phones), 3) / 3)
+    put(hits, min(len(seen), 8) / 8)
+    capped = plan.capped
+    return {j: (min(v, 1.5) if capped[j] else v) for j, v in feats.items()}
 
 
 # ---- jieba, set up once, quietly, with a per-user cache and the domain dictionary ---------
