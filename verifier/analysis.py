@@ -33,29 +33,9 @@ class Analysis:
         return self.norm.text
 
     @property
-    def sender(self) -> str | None:
-        return self.found.sender
-
-    @property
-    def sender_class(self) -> str | None:
-        return self.found.sender_class
-
-    @property
-    def sender_owner(self) -> Lender | None:
-        return self.who.sender_owner
-
-    @property
     def lender(self) -> Lender | None:
         """The lender the message claims to be from (or whose number sent it)."""
         return self.who.lender
-
-    @property
-    def urls(self):
-        return self.found.urls
-
-    @property
-    def phones(self):
-        return self.found.phones
 
     @property
     def about_debt(self) -> bool:
@@ -67,7 +47,8 @@ class Analysis:
         """The normalised text as the model's n-grams see it (entities as placeholder words)."""
         from .tokens import masked_text
 
-        return masked_text(self.text, self.urls, self.phones, self.found.amounts)
+        found = self.found
+        return masked_text(self.text, found.urls, found.phones, found.amounts)
 
 
 class Analyzer:

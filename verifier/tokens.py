@@ -102,8 +102,9 @@ def structured_row(a, index: dict, names) -> dict[int, float]:
     fact = plan.fact
     for p in a.facts:
         put(fact.get(p))
-    if a.sender_class:
-        put(plan.sender.get(a.sender_class))
+    found = a.found
+    if found.sender_class:
+        put(plan.sender.get(found.sender_class))
     lender = a.lender
     if lender is not None:
         put(plan.kind.get(lender.kind))
@@ -112,8 +113,8 @@ def structured_row(a, index: dict, names) -> dict[int, float]:
     else:
         put(plan.none)
     urls, phones_, hits = plan.counts
-    put(urls, min(len(a.urls), 3) / 3)
-    put(phones_, min(len(a.phones), 3) / 3)
+    put(urls, min(len(found.urls), 3) / 3)
+    put(phones_, min(len(found.phones), 3) / 3)
     put(hits, min(len(seen), 8) / 8)
     capped = plan.capped
     return {j: (min(v, 1.5) if capped[j] else v) for j, v in feats.items()}
