@@ -94,9 +94,9 @@ def best_rate(run, n: int, repeats: int = 3, before=None) -> float:
 def forget_messages() -> None:
     """Empty what verifier remembers of the messages it has seen (jieba's cuts of repeated
     phrases, registry look-ups), so that a run meets every text for the first time."""
-    from verifier import analysis, tokens
+    from verifier import analysis, featurize
 
-    tokens._cut_block.cache_clear()
+    featurize._cut_block.cache_clear()
     analysis.default().registry._memo.clear()
 
 

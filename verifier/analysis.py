@@ -45,7 +45,7 @@ class Analysis:
     @cached_property
     def masked(self) -> str:
         """The normalised text as the model's n-grams see it (entities as placeholder words)."""
-        from .tokens import masked_text
+        from .featurize import masked_text
 
         found = self.found
         return masked_text(self.text, found.urls, found.phones, found.amounts)

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .tokens import jieba_tokens, structured_row  # noqa: F401  (jieba_tokens: the vectorizer's tokenizer)
+from .featurize import jieba_tokens, structured_row  # noqa: F401  (jieba_tokens: the vectorizer's tokenizer)
 from .vocabulary import KINDS, LABELS, PREDICATES, SENDER_CLASSES
 
 

@@ -1,5 +1,5 @@
 """Load and save the classifier: ``models/verifier.joblib`` (the fitted scikit-learn Pipeline),
-``models/verifier.fast.npz`` (the same fitted numbers as plain arrays, see fastpath.py) and the
+``models/verifier.fast.npz`` (the same fitted numbers as plain arrays, see linear.py) and the
 model card ``models/verifier.json``.
 
 Loading checks the card first: a model written by a scikit-learn outside the supported range, a
@@ -168,7 +168,7 @@ def load(directory: Path | None = None) -> Model:
         raise ModelError(f"the model file {fpath} is missing. Retrain with: {RETRAIN}")
     if sha256_file(fpath) != card["fast_sha256"]:
         raise ModelError(f"the model file {fpath} does not match its card (corrupt or replaced). Retrain with: {RETRAIN}")
-    from .fastpath import FastLinear, Unsupported
+    from .linear import FastLinear, Unsupported
 
     try:
         fast = FastLinear.load(fpath)
@@ -182,7 +182,7 @@ def load(directory: Path | None = None) -> Model:
 def save(estimator, card: dict, directory: Path) -> Path:
     import joblib
 
-    from .fastpath import FastLinear, Unsupported
+    from .linear import FastLinear, Unsupported
 
     directory.mkdir(parents=True, exist_ok=True)
     mpath = directory / MODEL_FILE

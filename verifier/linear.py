@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .tokens import char_ngrams, jieba_tokens, structured_row, word_ngrams
+from .featurize import char_ngrams, jieba_tokens, structured_row, word_ngrams
 
 FORMAT = 1
 
