@@ -192,3 +192,17 @@ def test_a_batch_gives_each_message_what_it_gets_alone():
         alone, Xi = m.predict([analyses[i]])
         assert alone[0] == together[i]
         assert np.array_equal(Xi[0][0], X[i][0]) and np.array_equal(Xi[0][1], X[i][1])
+
+
+def test_block_segmentation_is_jiebas_own():
+    """The model's word tokens cut each block the way jieba.lcut(block, HMM=False) does."""
+    from verifier import featurize
+
+    tok = featurize._jieba()
+    blocks = set()
+    for p in sorted((Path(__file__).resolve().parent.parent / "data" / "corpus").glob("*.jsonl")):
+        for line in p.read_text(encoding="utf-8").splitlines()[::3]:
+            text = json.loads(line)["text"].lower()
+            blocks.update(b for i, b in enumerate(featurize._HAN_BLOCK.split(text)) if i % 2)
+    assert len(blocks) > 1000
+    assert all(list(featurize._block_cutter()(b)) == tok.lcut(b, HMM=False) for b in blocks)

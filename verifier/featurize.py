@@ -176,9 +176,19 @@ def _jieba():
 _HAN_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
 
 
+@lru_cache(maxsize=1)
+def _block_cutter():
+    """jieba's segmentation of ONE block without HMM: what ``lcut(block, HMM=False)`` runs for a
+    run of _HAN_BLOCK characters, minus re-splitting the block and the generator around it
+    (jieba 0.42's Tokenizer.__cut_DAG_NO_HMM; the public call if a jieba lacks it). A test
+    checks both give the same words on every corpus block."""
+    tok = _jieba()
+    return getattr(tok, "_Tokenizer__cut_DAG_NO_HMM", None) or (lambda block: tok.lcut(block, HMM=False))
+
+
 @lru_cache(maxsize=50_000)
 def _cut_block(block: str) -> tuple[str, ...]:
-    return tuple(_jieba().lcut(block, HMM=False))
+    return tuple(_block_cutter()(block))
 
 
 def jieba_tokens(text: str) -> list[str]:
