@@ -153,3 +153,31 @@ def test_help_shows_examples_exit_codes_and_serve_defaults(capsys):
         main(["serve", "--help"])
     out = " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal width
     assert "default: 127.0.0.1" in out and "default: 8765" in out
+
+
+def test_progress_shows_the_first_pass_then_starts_again_for_the_check(tmp_path):
+    """A file with senders and times is read twice: the bar says so during the first pass, then
+    counts the checking pass from zero to the file's size."""
+    import io
+
+    from verifier.checker import check_file
+    from verifier.progress import Progress
+
+    p = tmp_path / "in.jsonl"
+    p.write_text("".join(json.dumps({"text": f"您的借款已逾期{i}天，请登录App还款", "sender": "17012345678",
+                                     "received_at": f"2026-11-20T23:{i:02d}"}, ensure_ascii=False) + "\n" for i in range(30)),
+                 encoding="utf-8")
+    size = p.stat().st_size
+    out = io.StringIO()
+    bar = Progress(out, size)
+    seen_first: list[int] = []
+
+    def first(n):
+        seen_first.append(n)
+        bar.first_pass(n)
+
+    verdicts = list(check_file(str(p), on_read=bar.update, on_first_pass=first))
+    assert len(verdicts) == 30 and seen_first and seen_first[-1] == size
+    assert bar._n == size and not bar._first_pass
+    assert "senders and times" in out.getvalue()
+    bar.close()

@@ -296,7 +296,8 @@ def _jobs(jobs) -> int:
 
 
 def check_file(source, lang: str = "zh", explain_it: bool = True, on_problem=None, name: str | None = None,
-               on_read=None, limit: int | None = None, jobs: int = 1) -> Iterator[tuple[dict, dict, Verdict]]:
+               on_read=None, limit: int | None = None, jobs: int = 1,
+               on_first_pass=None) -> Iterator[tuple[dict, dict, Verdict]]:
     """(meta, message, verdict) for every message of an inbox file — a path, or a binary stream
     (an upload; ``name`` gives its file type) — in file order. Problems (a bad line, a note
     about the encoding) go to ``on_problem`` and never stop the file. Raises InboxError at once
@@ -306,14 +307,17 @@ def check_file(source, lang: str = "zh", explain_it: bool = True, on_problem=Non
     twice — a first pass keeps only each message's sender and time (timeline.BurstIndex: keys,
     never text) to flag bursts over the whole file, then the messages are checked. A stream that
     cannot be read twice (stdin, a pipe, a device) is read once, with timeline.BurstTracker's
-    flags. A .txt file (one message a line) has no senders or times: it is read once."""
+    flags. A .txt file (one message a line) has no senders or times: it is read once.
+    ``on_read(n)`` and ``on_first_pass(n)`` hear how many bytes of a path the checking pass and
+    the first pass have read (a progress bar)."""
     from .inbox import read_messages, read_stream
 
     note = on_problem or (lambda m: None)
     if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
         path = os.fsdecode(source)
         name = name or path
-        index = _key_pass(lambda quiet: read_messages(path, on_problem=quiet), limit) if _two_pass_path(path) else None
+        index = (_key_pass(lambda quiet: read_messages(path, on_problem=quiet, on_read=on_first_pass), limit)
+                 if _two_pass_path(path) else None)
         items = read_messages(path, on_problem=note, on_read=on_read)
     else:
         name = name or getattr(source, "name", None) or "upload.txt"

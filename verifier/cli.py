@@ -212,9 +212,11 @@ def _check_file(args) -> int:
             size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else None
             progress = Progress(sys.stderr, size)
         on_read = progress.update if progress is not None and progress.by_bytes else None
+        on_keys = progress.first_pass if on_read is not None else None
         summary = None if args.json or not sys.stdout.isatty() else Summary(args.lang)
         out = sys.stdout
-        for meta, _, v in check_file(path, lang=args.lang, on_problem=on_problem, on_read=on_read, jobs=args.jobs):
+        for meta, _, v in check_file(path, lang=args.lang, on_problem=on_problem, on_read=on_read, jobs=args.jobs,
+                                   on_first_pass=on_keys):
             n += 1
             if summary is not None:
                 summary.add(meta, v)
