@@ -142,14 +142,9 @@ def _combine(parts: list[tuple[int, object]], probs: list[dict], lang: str, term
 
 
 def check_one(text, sender=None, received_at=None, lang="zh") -> Verdict:
-    from . import analysis, model
-
+    """One message: a batch of one (check_chunk), except that empty text raises ValueError."""
     lang = _lang(lang)
-    text = coerce_text(text)
-    parts = _analyses(analysis.default(), text, sender, received_at)
-    m = model.default()
-    probs, X = m.predict([a for _, a in parts])
-    return _combine(parts, probs, lang, lambda i, L: m.top_terms(X, i, L, k=25))
+    return check_chunk([(coerce_text(text), sender, received_at)], [False], lang)[0]
 
 
 def _item(x) -> tuple:
